@@ -1,0 +1,22 @@
+// Package expr evaluates bound scalar expressions (planner.Expr) over
+// batches, vectorized: one typed loop per operator and type, specialised by
+// has-nulls × has-selection, never a per-value interface call.
+package expr
+
+import (
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Context is what evaluation needs from the session running the query.
+type Context struct {
+	Alloc    memory.Allocator
+	TimeZone *time.Location // session TimeZone, for timestamptz text I/O
+	Now      time.Time      // statement start: now(), current_timestamp
+}
+
+// NewContext returns a context with the Go allocator, UTC and the current time.
+func NewContext() *Context {
+	return &Context{Alloc: memory.DefaultAllocator, TimeZone: time.UTC, Now: time.Now()}
+}
