@@ -1,0 +1,90 @@
+package pgwire
+
+import (
+	"time"
+
+	"github.com/jackc/pgproto3/v2"
+	"github.com/lodedb/lode/catalog/sqlerr"
+)
+
+// startupTimeout bounds the handshake, like PostgreSQL's
+// authentication_timeout, so a silent client cannot hold a goroutine.
+const startupTimeout = time.Minute
+
+// defaultDatabase is used when the client names none. PostgreSQL would use
+// the user name, but Lode's default catalog is "main", and a user name is
+// rarely a catalog.
+const defaultDatabase = "main"
+
+// exchange adapts a conn to AuthExchange.
+type exchange struct{ c *conn }
+
+func (x exchange) Send(msg pgproto3.BackendMessage) error {
+	x.c.out.send(msg)
+	x.c.out.flush()
+	return x.c.out.err
+}
+func (x exchange) Receive() (pgproto3.FrontendMessage, error) { return x.c.be.Receive() }
+func (x exchange) SetAuthType(t uint32) error                 { return x.c.be.SetAuthType(t) }
+
+// startup runs the handshake up to the first ReadyForQuery. It returns false
+// when the connection should close (cancel request, bad start-up, refused).
+func (c *conn) startup() bool {
+	c.nc.SetReadDeadline(time.Now().Add(startupTimeout))
+	var sm *pgproto3.StartupMessage
+	for sm == nil {
+		msg, err := c.be.ReceiveStartupMessage()
+		if err != nil {
+			c.log.Debug("pgwire: start-up", "err", err)
+			return false
+		}
+		switch m := msg.(type) {
+		case *pgproto3.SSLRequest, *pgproto3.GSSEncRequest:
+			// No TLS or GSS encryption yet: 'N' tells the client to go on in
+			// the clear with a normal StartupMessage on the same socket.
+			c.out.buf = append(c.out.buf, 'N')
+			c.out.flush()
+			if c.out.err != nil {
+				return false
+			}
+		case *pgproto3.CancelRequest:
+			c.srv.cancel(m.ProcessID, m.SecretKey)
+			return false
+		case *pgproto3.StartupMessage:
+			sm = m
+		}
+	}
+
+	user := sm.Parameters["user"]
+	if user == "" {
+		c.fatal(sqlerr.New("28000", "no PostgreSQL user name specified in startup packet"))
+		return false
+	}
+	db := sm.Parameters["database"]
+	if db == "" {
+		db = defaultDatabase
+	}
+	if err := c.srv.opts.Auth.Authenticate(exchange{c}, user, db); err != nil {
+		c.fatal(sqlerr.Wrap("28P01", err))
+		return false
+	}
+	sess, err := c.srv.be.NewSession(user, db)
+	if err != nil {
+		c.fatal(err)
+		return false
+	}
+	c.sess = sess
+	if !c.srv.register(c) {
+		sess.Close()
+		c.fatal(sqlerr.New("57P03", "the database system is shutting down"))
+		return false
+	}
+	c.nc.SetReadDeadline(time.Time{})
+	c.log = c.log.With("pid", c.pid, "user", user, "database", db)
+
+	c.out.send(&pgproto3.AuthenticationOk{})
+	c.syncParams()
+	c.out.send(&pgproto3.BackendKeyData{ProcessID: c.pid, SecretKey: c.secret})
+	c.readyForQuery()
+	return c.out.err == nil
+}
