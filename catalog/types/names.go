@@ -19,7 +19,7 @@ var baseNames = map[string]Kind{
 	"text": Text, "string": Text,
 	"varchar": Varchar, "character varying": Varchar,
 	"bpchar": Varchar, "char": Varchar, "character": Varchar,
-	"date": Date,
+	"date":      Date,
 	"timestamp": Timestamp, "timestamp without time zone": Timestamp, "timestamp_ntz": Timestamp,
 	"timestamptz": TimestampTZ, "timestamp with time zone": TimestampTZ,
 }
