@@ -149,9 +149,13 @@ func (c *conn) run(ctx context.Context, f func(ctx context.Context) error) (err 
 		}
 	}()
 	err = f(sctx)
-	if err != nil && sctx.Err() != nil && ctx.Err() == nil && sqlerr.Code(err) == sqlerr.Internal {
-		// The engine saw a bare context error: report it as PostgreSQL does.
-		err = sqlerr.New(sqlerr.QueryCanceled, "canceling statement due to user request")
+	if err != nil && sctx.Err() != nil && sqlerr.Code(err) == sqlerr.Internal {
+		// The engine passed the bare context error up: say why, as PostgreSQL does.
+		if ctx.Err() != nil {
+			err = sqlerr.New("57P01", "terminating connection due to administrator command")
+		} else {
+			err = sqlerr.New(sqlerr.QueryCanceled, "canceling statement due to user request")
+		}
 	}
 	return err
 }
