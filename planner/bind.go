@@ -1,0 +1,59 @@
+package planner
+
+import (
+	"unicode/utf8"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lodedb/lode/catalog"
+	"github.com/lodedb/lode/catalog/sqlerr"
+)
+
+// Binder turns parsed statements into bound logical plans, resolving names
+// against the catalog with a session's database and search path.
+type Binder struct {
+	Cat        *catalog.Catalog
+	Database   string   // the session's catalog
+	SearchPath []string // schemas tried for unqualified names
+	SQL        string   // the full query text, for error positions
+	ParamTypes []Param  // types of $n parameters (filled as they are seen)
+}
+
+// errAt attaches a statement position (PostgreSQL's 1-based character
+// offset) to err, from a parser byte location.
+func (b *Binder) errAt(err *sqlerr.Error, loc int32) *sqlerr.Error {
+	if loc < 0 || int(loc) > len(b.SQL) {
+		return err
+	}
+	return err.WithPosition(utf8.RuneCountInString(b.SQL[:loc]) + 1)
+}
+
+// ResolveTable qualifies a possibly partial table name with the session's
+// database and search path. For an unqualified name the first schema
+// holding such a table wins; if none does, the first schema of the path is
+// returned (so CREATE TABLE creates there).
+func (b *Binder) ResolveTable(rv *pg.RangeVar) catalog.Name {
+	n := catalog.Name{Catalog: rv.Catalogname, Schema: rv.Schemaname, Table: rv.Relname}
+	if n.Catalog == "" {
+		n.Catalog = b.Database
+	}
+	if n.Schema == "" {
+		n.Schema = catalog.DefaultSchema
+		if len(b.SearchPath) > 0 {
+			n.Schema = b.SearchPath[0]
+		}
+		for _, s := range b.SearchPath {
+			c := n
+			c.Schema = s
+			if b.Cat.TableExists(c) {
+				return c
+			}
+		}
+	}
+	return n
+}
+
+// unsupported reports a feature Lode does not have yet, at a location.
+func (b *Binder) unsupported(loc int32, format string, args ...any) error {
+	return b.errAt(sqlerr.New(sqlerr.FeatureNotSupported, format, args...), loc)
+}

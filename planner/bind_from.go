@@ -1,0 +1,314 @@
+package planner
+
+import (
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/catalog/types"
+)
+
+// bindFrom binds the FROM list; several items are a cross join.
+func (b *Binder) bindFrom(items []*pg.Node) (Plan, *scope, error) {
+	if len(items) == 0 {
+		// SELECT without FROM: one row with no columns.
+		v := &Values{Rows: [][]Expr{{}}}
+		return v, &scope{}, nil
+	}
+	var plan Plan
+	for _, it := range items {
+		p, err := b.bindFromItem(it)
+		if err != nil {
+			return nil, nil, err
+		}
+		if plan == nil {
+			plan = p
+			continue
+		}
+		plan = b.newJoin(plan, p, JoinCross, nil)
+	}
+	return plan, &scope{cols: plan.Columns()}, nil
+}
+
+func (b *Binder) newJoin(l, r Plan, jt JoinType, cond Expr) *Join {
+	out := append(append([]OutCol{}, l.Columns()...), r.Columns()...)
+	return &Join{Left: l, Right: r, Type: jt, Cond: cond, Out: out}
+}
+
+func (b *Binder) bindFromItem(n *pg.Node) (Plan, error) {
+	switch {
+	case n.GetRangeVar() != nil:
+		return b.bindRangeVar(n.GetRangeVar())
+	case n.GetRangeSubselect() != nil:
+		rs := n.GetRangeSubselect()
+		if rs.Lateral {
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "LATERAL is not supported yet")
+		}
+		sub, err := b.BindSelect(rs.Subquery.GetSelectStmt())
+		if err != nil {
+			return nil, err
+		}
+		alias := ""
+		var colNames []*pg.Node
+		if rs.Alias != nil {
+			alias = rs.Alias.Aliasname
+			colNames = rs.Alias.Colnames
+		}
+		return b.requalify(sub, alias, colNames)
+	case n.GetJoinExpr() != nil:
+		return b.bindJoin(n.GetJoinExpr())
+	case n.GetRangeFunction() != nil:
+		return b.bindRangeFunction(n.GetRangeFunction())
+	}
+	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "FROM item not supported: %T", n.Node)
+}
+
+// requalify renames a derived table's columns under its alias, projecting
+// away hidden columns.
+func (b *Binder) requalify(p Plan, alias string, colNames []*pg.Node) (Plan, error) {
+	in := p.Columns()
+	var exprs []Expr
+	var out []OutCol
+	for i, c := range in {
+		if c.Hidden {
+			continue
+		}
+		exprs = append(exprs, &ColumnRef{Index: i, Name: c.Name, T: c.T})
+		oc := c
+		oc.Qual = alias
+		out = append(out, oc)
+	}
+	if len(colNames) > len(out) {
+		return nil, sqlerr.New(sqlerr.InvalidColumnRef, "table \"%s\" has %d columns available but %d columns specified", alias, len(out), len(colNames))
+	}
+	for i, cn := range colNames {
+		out[i].Name = cn.GetString_().Sval
+	}
+	return &Project{Input: p, Exprs: exprs, Out: out}, nil
+}
+
+func (b *Binder) bindRangeVar(rv *pg.RangeVar) (Plan, error) {
+	name := b.ResolveTable(rv)
+	tab, err := b.Cat.OpenTable(name)
+	if err != nil {
+		return nil, b.errAt(sqlerr.As(err), rv.Location)
+	}
+	snap, err := tab.Snapshot(b.ctx())
+	if err != nil {
+		return nil, err
+	}
+	schema := snap.Schema()
+	qual := rv.Relname
+	if rv.Alias != nil {
+		qual = rv.Alias.Aliasname
+	}
+	s := &Scan{Name: name, Table: tab, Snapshot: snap, Schema: schema}
+	for i, f := range schema.Fields() {
+		t, err := types.FromField(f)
+		if err != nil {
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "column %s: %v", f.Name, err)
+		}
+		s.Cols = append(s.Cols, i)
+		s.Out = append(s.Out, OutCol{Name: f.Name, T: t, Qual: qual, TableOID: name.OID(), AttNum: int16(i + 1)})
+	}
+	if rv.Alias != nil {
+		for i, cn := range rv.Alias.Colnames {
+			if i < len(s.Out) {
+				s.Out[i].Name = cn.GetString_().Sval
+			}
+		}
+	}
+	return s, nil
+}
+
+func (b *Binder) bindJoin(j *pg.JoinExpr) (Plan, error) {
+	l, err := b.bindFromItem(j.Larg)
+	if err != nil {
+		return nil, err
+	}
+	r, err := b.bindFromItem(j.Rarg)
+	if err != nil {
+		return nil, err
+	}
+	var jt JoinType
+	switch j.Jointype {
+	case pg.JoinType_JOIN_INNER:
+		jt = JoinInner
+		if j.Quals == nil && len(j.UsingClause) == 0 && !j.IsNatural {
+			jt = JoinCross
+		}
+	case pg.JoinType_JOIN_LEFT:
+		jt = JoinLeft
+	case pg.JoinType_JOIN_RIGHT:
+		jt = JoinRight
+	case pg.JoinType_JOIN_FULL:
+		jt = JoinFull
+	default:
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "join type %s not supported", j.Jointype)
+	}
+	join := b.newJoin(l, r, jt, nil)
+	sc := &scope{cols: join.Out}
+	if len(j.UsingClause) > 0 || j.IsNatural {
+		return b.bindUsing(join, j)
+	}
+	if j.Quals != nil {
+		cond, err := b.bindExpr(j.Quals, &exprCtx{scope: sc, clause: "JOIN conditions"})
+		if err != nil {
+			return nil, err
+		}
+		if cond, err = b.coerceBool(cond, -1, "argument of JOIN/ON"); err != nil {
+			return nil, err
+		}
+		join.Cond = cond
+	}
+	if j.Alias != nil {
+		return b.requalify(join, j.Alias.Aliasname, j.Alias.Colnames)
+	}
+	return join, nil
+}
+
+// bindUsing binds JOIN … USING (cols) / NATURAL JOIN: equality on the named
+// columns, which then appear once in the output (merged for outer joins).
+func (b *Binder) bindUsing(join *Join, j *pg.JoinExpr) (Plan, error) {
+	lcols, rcols := join.Left.Columns(), join.Right.Columns()
+	var names []string
+	if j.IsNatural {
+		for _, lc := range lcols {
+			for _, rc := range rcols {
+				if lc.Name == rc.Name && !lc.Hidden {
+					names = append(names, lc.Name)
+				}
+			}
+		}
+	} else {
+		for _, n := range j.UsingClause {
+			names = append(names, n.GetString_().Sval)
+		}
+	}
+	ls, rs := &scope{cols: lcols}, &scope{cols: rcols}
+	var cond Expr
+	var exprs []Expr
+	var out []OutCol
+	used := map[int]bool{}
+	usedR := map[int]bool{}
+	for _, n := range names {
+		li, err := ls.resolve(b, "", n, -1)
+		if err != nil {
+			return nil, err
+		}
+		ri, err := rs.resolve(b, "", n, -1)
+		if err != nil {
+			return nil, err
+		}
+		lref := &ColumnRef{Index: li, Name: n, T: lcols[li].T}
+		rref := &ColumnRef{Index: len(lcols) + ri, Name: n, T: rcols[ri].T}
+		eq, err := b.binaryOp("=", lref, rref, -1)
+		if err != nil {
+			return nil, err
+		}
+		if cond == nil {
+			cond = eq
+		} else {
+			cond = &Func{Name: "and", Args: []Expr{cond, eq}, T: types.TBool}
+		}
+		used[li], usedR[ri] = true, true
+		var merged Expr = lref
+		t := lcols[li].T
+		switch join.Type {
+		case JoinRight:
+			merged = rref
+			t = rcols[ri].T
+		case JoinFull:
+			ct, err := commonType(lcols[li].T, rcols[ri].T)
+			if err != nil {
+				return nil, err
+			}
+			l2, _ := b.coerce(lref, ct, -1)
+			r2, _ := b.coerce(rref, ct, -1)
+			merged = &Func{Name: "coalesce", Args: []Expr{l2, r2}, T: ct}
+			t = ct
+		}
+		exprs = append(exprs, merged)
+		out = append(out, OutCol{Name: n, T: t})
+	}
+	join.Cond = cond
+	if join.Type == JoinCross {
+		join.Type = JoinInner
+	}
+	for i, c := range lcols {
+		if !used[i] {
+			exprs = append(exprs, &ColumnRef{Index: i, Name: c.Name, T: c.T})
+			out = append(out, c)
+		}
+	}
+	for i, c := range rcols {
+		if !usedR[i] {
+			exprs = append(exprs, &ColumnRef{Index: len(lcols) + i, Name: c.Name, T: c.T})
+			out = append(out, c)
+		}
+	}
+	// The merged columns stay reachable through either side's qualifier.
+	for i := range names {
+		out[i].Qual = ""
+	}
+	var p Plan = &Project{Input: join, Exprs: exprs, Out: out}
+	if j.Alias != nil {
+		return b.requalify(p, j.Alias.Aliasname, j.Alias.Colnames)
+	}
+	return p, nil
+}
+
+func (b *Binder) bindRangeFunction(rf *pg.RangeFunction) (Plan, error) {
+	if len(rf.Functions) != 1 {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "ROWS FROM is not supported")
+	}
+	fc := rf.Functions[0].GetList().Items[0].GetFuncCall()
+	if fc == nil {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "table function not supported")
+	}
+	name := funcName(fc.Funcname)
+	if name != "generate_series" {
+		return nil, b.errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", name), fc.Location)
+	}
+	if len(fc.Args) < 2 || len(fc.Args) > 3 {
+		return nil, b.errAt(sqlerr.New(sqlerr.UndefinedFunction, "function generate_series with %d arguments does not exist", len(fc.Args)), fc.Location)
+	}
+	ec := &exprCtx{clause: "functions in FROM"}
+	args := make([]Expr, 3)
+	t := types.TInt32
+	for i, a := range fc.Args {
+		e, err := b.bindExpr(a, ec)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = e
+		et := e.Type()
+		if et.Kind == types.Unknown {
+			continue
+		}
+		if !et.IsInteger() {
+			return nil, b.unsupported(fc.Location, "generate_series over %s is not supported yet", et)
+		}
+		if numericRank(et.Kind) > numericRank(t.Kind) {
+			t = et
+		}
+	}
+	if args[2] == nil {
+		args[2] = &Literal{Value: int64(1), T: t}
+	}
+	for i := range args {
+		var err error
+		if args[i], err = b.coerce(args[i], t, fc.Location); err != nil {
+			return nil, err
+		}
+	}
+	colName, qual := "generate_series", "generate_series"
+	if rf.Alias != nil {
+		qual = rf.Alias.Aliasname
+		colName = qual
+		if len(rf.Alias.Colnames) > 0 {
+			colName = rf.Alias.Colnames[0].GetString_().Sval
+		}
+	}
+	return &GenerateSeries{Start: args[0], Stop: args[1], Step: args[2],
+		Out: []OutCol{{Name: colName, T: t, Qual: qual}}}, nil
+}

@@ -1,0 +1,258 @@
+package planner
+
+import (
+	"math"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/catalog/types"
+)
+
+func negateLiteral(l *Literal) (*Literal, bool) {
+	switch v := l.Value.(type) {
+	case int64:
+		if l.T.Kind == types.Int64 && -v >= math.MinInt32 && -v <= math.MaxInt32 {
+			return &Literal{Value: -v, T: types.TInt32}, true
+		}
+		return &Literal{Value: -v, T: l.T}, true
+	case float64:
+		return &Literal{Value: -v, T: l.T}, true
+	case decimal128.Num:
+		return &Literal{Value: v.Negate(), T: l.T}, true
+	}
+	return nil, false
+}
+
+var aggregateNames = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true}
+
+func funcName(names []*pg.Node) string {
+	parts := make([]string, 0, len(names))
+	for _, n := range names {
+		parts = append(parts, n.GetString_().Sval)
+	}
+	return strings.TrimPrefix(strings.Join(parts, "."), "pg_catalog.")
+}
+
+func (b *Binder) bindFuncCall(fc *pg.FuncCall, ec *exprCtx) (Expr, error) {
+	name := funcName(fc.Funcname)
+	if fc.Over != nil {
+		return nil, b.unsupported(fc.Location, "window functions are not supported yet")
+	}
+	if aggregateNames[name] {
+		return b.bindAggregate(name, fc, ec)
+	}
+	if fc.AggStar || fc.AggDistinct || fc.AggFilter != nil || len(fc.AggOrder) > 0 {
+		return nil, b.errAt(sqlerr.New(sqlerr.WrongObjectType, "%s is not an aggregate function", name), fc.Location)
+	}
+	args := make([]Expr, len(fc.Args))
+	for i, a := range fc.Args {
+		e, err := b.bindExpr(a, ec)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = e
+	}
+	return b.resolveScalar(name, args, fc.Location)
+}
+
+func (b *Binder) bindAggregate(name string, fc *pg.FuncCall, ec *exprCtx) (Expr, error) {
+	if ec.aggs == nil {
+		clause := ec.clause
+		if clause == "" {
+			clause = "this context"
+		}
+		return nil, b.errAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in %s", clause), fc.Location)
+	}
+	if fc.AggFilter != nil || len(fc.AggOrder) > 0 {
+		return nil, b.unsupported(fc.Location, "aggregate FILTER and ORDER BY are not supported yet")
+	}
+	// Arguments are bound in the aggregate's input scope, where nested
+	// aggregates are not allowed.
+	inner := &exprCtx{scope: ec.scope, clause: "aggregate function calls"}
+	call := &AggCall{Name: name, Distinct: fc.AggDistinct, Star: fc.AggStar}
+	if fc.AggStar {
+		if name != "count" {
+			return nil, b.errAt(sqlerr.New(sqlerr.SyntaxError, "%s(*) is not allowed", name), fc.Location)
+		}
+		call.Name = "count"
+		call.T = types.TInt64
+	} else {
+		if len(fc.Args) != 1 {
+			return nil, b.errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s with %d arguments does not exist", name, len(fc.Args)), fc.Location)
+		}
+		arg, err := b.bindExpr(fc.Args[0], inner)
+		if err != nil {
+			return nil, err
+		}
+		if arg.Type().Kind == types.Unknown {
+			if arg, err = b.coerce(arg, types.TText, fc.Location); err != nil {
+				return nil, err
+			}
+		}
+		call.Args = []Expr{arg}
+		if call.T, err = aggregateType(name, arg.Type()); err != nil {
+			return nil, b.errAt(sqlerr.As(err), fc.Location)
+		}
+	}
+	*ec.aggs = append(*ec.aggs, call)
+	return &aggRef{idx: len(*ec.aggs) - 1, T: call.T}, nil
+}
+
+// aggregateType is PostgreSQL's result type of an aggregate.
+func aggregateType(name string, in types.T) (types.T, error) {
+	bad := func() (types.T, error) {
+		return types.TUnknown, sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, in)
+	}
+	switch name {
+	case "count":
+		return types.TInt64, nil
+	case "min", "max":
+		return in, nil
+	case "sum":
+		switch in.Kind {
+		case types.Int16, types.Int32:
+			return types.TInt64, nil
+		case types.Int64:
+			return types.NumericT(types.NumericMaxPrecision, 0), nil
+		case types.Float32, types.Float64:
+			return in, nil
+		case types.Numeric:
+			return types.NumericT(types.NumericMaxPrecision, in.Scale), nil
+		}
+		return bad()
+	case "avg":
+		switch in.Kind {
+		case types.Int16, types.Int32, types.Int64:
+			return types.NumericT(types.NumericMaxPrecision, types.NumericDefaultScale), nil
+		case types.Float32, types.Float64:
+			return types.TFloat64, nil
+		case types.Numeric:
+			return types.NumericT(types.NumericMaxPrecision, max(in.Scale, types.NumericDefaultScale)), nil
+		}
+		return bad()
+	}
+	return bad()
+}
+
+// bindVariadic binds coalesce/greatest/least: all arguments share one type.
+func (b *Binder) bindVariadic(name string, argNodes []*pg.Node, loc int32, ec *exprCtx) (Expr, error) {
+	args := make([]Expr, len(argNodes))
+	for i, a := range argNodes {
+		e, err := b.bindExpr(a, ec)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = e
+	}
+	return b.resolveScalar(name, args, loc)
+}
+
+// resolveScalar type-checks a scalar function call.
+func (b *Binder) resolveScalar(name string, args []Expr, loc int32) (Expr, error) {
+	noFunc := func() error {
+		ts := make([]string, len(args))
+		for i, a := range args {
+			ts[i] = a.Type().String()
+		}
+		e := sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, strings.Join(ts, ", "))
+		e.Hint = "No function matches the given name and argument types. You might need to add explicit type casts."
+		return b.errAt(e, loc)
+	}
+	var err error
+	switch name {
+	case "coalesce", "greatest", "least":
+		t := types.TUnknown
+		for _, a := range args {
+			if t, err = commonType(t, a.Type()); err != nil {
+				return nil, b.errAt(sqlerr.New(sqlerr.DatatypeMismatch, "%s types cannot be matched: %s", strings.ToUpper(name), err), loc)
+			}
+		}
+		if t.Kind == types.Unknown {
+			t = types.TText
+		}
+		for i := range args {
+			if args[i], err = b.coerce(args[i], t, loc); err != nil {
+				return nil, err
+			}
+		}
+		return &Func{Name: name, Args: args, T: t}, nil
+	case "abs":
+		if len(args) != 1 {
+			return nil, noFunc()
+		}
+		t := args[0].Type()
+		if t.Kind == types.Unknown {
+			t = types.TFloat64
+			if args[0], err = b.coerce(args[0], t, loc); err != nil {
+				return nil, err
+			}
+		}
+		if !t.IsNumeric() {
+			return nil, noFunc()
+		}
+		return &Func{Name: name, Args: args, T: t}, nil
+	case "lower", "upper", "length", "char_length", "character_length":
+		if len(args) != 1 {
+			return nil, noFunc()
+		}
+		if args[0], err = b.coerceString(args[0], loc); err != nil {
+			return nil, noFunc()
+		}
+		if name == "lower" || name == "upper" {
+			return &Func{Name: name, Args: args, T: types.TText}, nil
+		}
+		return &Func{Name: "length", Args: args, T: types.TInt32}, nil
+	case "substring", "substr":
+		if len(args) < 2 || len(args) > 3 {
+			return nil, noFunc()
+		}
+		if args[0], err = b.coerceString(args[0], loc); err != nil {
+			return nil, noFunc()
+		}
+		for i := 1; i < len(args); i++ {
+			if !args[i].Type().IsInteger() && args[i].Type().Kind != types.Unknown {
+				return nil, noFunc()
+			}
+			if args[i], err = b.coerce(args[i], types.TInt32, loc); err != nil {
+				return nil, err
+			}
+		}
+		return &Func{Name: "substring", Args: args, T: types.TText}, nil
+	case "round":
+		if len(args) < 1 || len(args) > 2 {
+			return nil, noFunc()
+		}
+		t := args[0].Type()
+		switch {
+		case len(args) == 2:
+			if args[0], err = b.coerce(args[0], numericOperand(asNumeric(t)), loc); err != nil || !(t.IsInteger() || t.Kind == types.Numeric || t.Kind == types.Unknown) {
+				return nil, noFunc()
+			}
+			if args[1], err = b.coerce(args[1], types.TInt32, loc); err != nil {
+				return nil, err
+			}
+			scale := args[0].Type().Scale
+			if lit, ok := args[1].(*Literal); ok && lit.Value != nil {
+				scale = int32(max(0, min(lit.Value.(int64), types.NumericMaxPrecision)))
+			}
+			return &Func{Name: name, Args: args, T: types.NumericT(types.NumericMaxPrecision, scale)}, nil
+		case t.Kind == types.Numeric:
+			return &Func{Name: name, Args: args, T: types.NumericT(types.NumericMaxPrecision, 0)}, nil
+		case t.IsNumeric() || t.Kind == types.Unknown:
+			if args[0], err = b.coerce(args[0], types.TFloat64, loc); err != nil {
+				return nil, err
+			}
+			return &Func{Name: name, Args: args, T: types.TFloat64}, nil
+		}
+		return nil, noFunc()
+	case "now", "current_timestamp", "transaction_timestamp", "statement_timestamp":
+		if len(args) != 0 {
+			return nil, noFunc()
+		}
+		return &Func{Name: "now", T: types.TTimestampTZ}, nil
+	}
+	return nil, noFunc()
+}

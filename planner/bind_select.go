@@ -1,0 +1,217 @@
+package planner
+
+import (
+	"context"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/catalog/types"
+)
+
+func (b *Binder) ctx() context.Context { return context.Background() }
+
+// BindSelect binds a SELECT (including VALUES and set operations).
+func (b *Binder) BindSelect(s *pg.SelectStmt) (Plan, error) {
+	if s.WithClause != nil {
+		return nil, b.unsupported(s.WithClause.Location, "WITH is not supported yet")
+	}
+	var plan Plan
+	var err error
+	switch {
+	case s.Op != pg.SetOperation_SETOP_NONE:
+		plan, err = b.bindSetOp(s)
+	case len(s.ValuesLists) > 0:
+		plan, err = b.bindValues(s.ValuesLists, nil)
+	default:
+		return b.bindSimpleSelect(s)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// ORDER BY / LIMIT of a set operation or VALUES apply to its result.
+	if len(s.SortClause) > 0 {
+		if plan, err = b.bindOrderBy(plan, s.SortClause, &scope{cols: plan.Columns()}, nil); err != nil {
+			return nil, err
+		}
+	}
+	return b.bindLimit(plan, s)
+}
+
+func (b *Binder) bindSetOp(s *pg.SelectStmt) (Plan, error) {
+	if s.Op != pg.SetOperation_SETOP_UNION {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "%s is not supported yet", s.Op)
+	}
+	l, err := b.BindSelect(s.Larg)
+	if err != nil {
+		return nil, err
+	}
+	r, err := b.BindSelect(s.Rarg)
+	if err != nil {
+		return nil, err
+	}
+	lc, rc := visible(l.Columns()), visible(r.Columns())
+	if len(lc) != len(rc) {
+		return nil, sqlerr.New(sqlerr.SyntaxError, "each UNION query must have the same number of columns")
+	}
+	ts := make([]types.T, len(lc))
+	for i := range lc {
+		if ts[i], err = commonType(lc[i].T, rc[i].T); err != nil {
+			return nil, sqlerr.New(sqlerr.DatatypeMismatch, "UNION types %s and %s cannot be matched", lc[i].T, rc[i].T)
+		}
+		if ts[i].Kind == types.Unknown {
+			ts[i] = types.TText
+		}
+	}
+	if l, err = b.castColumns(l, ts); err != nil {
+		return nil, err
+	}
+	if r, err = b.castColumns(r, ts); err != nil {
+		return nil, err
+	}
+	out := make([]OutCol, len(lc))
+	for i, c := range lc {
+		out[i] = OutCol{Name: c.Name, T: ts[i]}
+	}
+	var p Plan = &UnionAll{Branches: []Plan{l, r}, Out: out}
+	if !s.All {
+		p = &Distinct{Input: p}
+	}
+	return p, nil
+}
+
+func visible(cols []OutCol) []OutCol {
+	var out []OutCol
+	for _, c := range cols {
+		if !c.Hidden {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// castColumns projects p's visible columns to the given types.
+func (b *Binder) castColumns(p Plan, ts []types.T) (Plan, error) {
+	cols := p.Columns()
+	exprs := make([]Expr, 0, len(ts))
+	out := make([]OutCol, 0, len(ts))
+	same := len(cols) == len(ts)
+	j := 0
+	for i, c := range cols {
+		if c.Hidden {
+			continue
+		}
+		e, err := b.coerce(&ColumnRef{Index: i, Name: c.Name, T: c.T}, ts[j], -1)
+		if err != nil {
+			return nil, err
+		}
+		if e.Type() != c.T {
+			same = false
+		}
+		exprs = append(exprs, e)
+		oc := c
+		oc.T = ts[j]
+		out = append(out, oc)
+		j++
+	}
+	if same {
+		return p, nil
+	}
+	return &Project{Input: p, Exprs: exprs, Out: out}, nil
+}
+
+// bindValues binds VALUES lists; targets (may be nil) give the column types
+// the values are coerced to, as INSERT … VALUES does.
+func (b *Binder) bindValues(lists []*pg.Node, targets []types.T) (Plan, error) {
+	var rows [][]Expr
+	ec := &exprCtx{clause: "VALUES"}
+	width := -1
+	for _, l := range lists {
+		items := l.GetList().Items
+		if width >= 0 && len(items) != width {
+			return nil, sqlerr.New(sqlerr.SyntaxError, "VALUES lists must all be the same length")
+		}
+		width = len(items)
+		row := make([]Expr, len(items))
+		for i, it := range items {
+			if it.GetSetToDefault() != nil {
+				row[i] = &Literal{T: types.TUnknown}
+				continue
+			}
+			e, err := b.bindExpr(it, ec)
+			if err != nil {
+				return nil, err
+			}
+			row[i] = e
+		}
+		rows = append(rows, row)
+	}
+	ts := make([]types.T, width)
+	for c := 0; c < width; c++ {
+		if targets != nil && c < len(targets) {
+			ts[c] = targets[c]
+			continue
+		}
+		t := types.TUnknown
+		for _, r := range rows {
+			var err error
+			if t, err = commonType(t, r[c].Type()); err != nil {
+				return nil, sqlerr.New(sqlerr.DatatypeMismatch, "VALUES types %s and %s cannot be matched", t, r[c].Type())
+			}
+		}
+		if t.Kind == types.Unknown {
+			t = types.TText
+		}
+		ts[c] = t
+	}
+	for _, r := range rows {
+		for c := range r {
+			var err error
+			if r[c], err = b.coerceAssign(r[c], ts[c], targets != nil); err != nil {
+				return nil, err
+			}
+		}
+	}
+	out := make([]OutCol, width)
+	for c := range out {
+		out[c] = OutCol{Name: "column" + itoa(c+1), T: ts[c]}
+	}
+	return &Values{Rows: rows, Out: out}, nil
+}
+
+// coerceAssign converts for storing into a column: implicit (assignment)
+// casts when assign is set, so varchar(n) overflows raise 22001.
+func (b *Binder) coerceAssign(e Expr, t types.T, assign bool) (Expr, error) {
+	if e.Type() == t {
+		return e, nil
+	}
+	if lit, ok := e.(*Literal); ok && (lit.Value == nil || lit.T.Kind == types.Unknown) {
+		return b.coerce(e, t, -1)
+	}
+	return &Cast{Arg: e, T: t, Explicit: !assign}, nil
+}
+
+func (b *Binder) bindSimpleSelect(s *pg.SelectStmt) (Plan, error) {
+	if s.IntoClause != nil {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "SELECT INTO is not supported; use CREATE TABLE … AS")
+	}
+	if len(s.LockingClause) > 0 {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "SELECT … FOR UPDATE/SHARE is not supported")
+	}
+	plan, sc, err := b.bindFrom(s.FromClause)
+	if err != nil {
+		return nil, err
+	}
+	if s.WhereClause != nil {
+		cond, err := b.bindExpr(s.WhereClause, &exprCtx{scope: sc, clause: "WHERE"})
+		if err != nil {
+			return nil, err
+		}
+		if cond, err = b.coerceBool(cond, -1, "argument of WHERE"); err != nil {
+			return nil, err
+		}
+		plan = &Filter{Input: plan, Cond: cond}
+	}
+	sel := &selectBinder{b: b, stmt: s, in: sc}
+	return sel.bind(plan)
+}

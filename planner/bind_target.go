@@ -1,0 +1,265 @@
+package planner
+
+import (
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/catalog/types"
+)
+
+// selectBinder binds the clauses of one SELECT that come after FROM/WHERE:
+// the select list, GROUP BY, HAVING, DISTINCT, ORDER BY and LIMIT.
+type selectBinder struct {
+	b    *Binder
+	stmt *pg.SelectStmt
+	in   *scope // FROM output
+
+	aggs    []*AggCall
+	targets []Expr
+	out     []OutCol
+}
+
+func (sb *selectBinder) bind(plan Plan) (Plan, error) {
+	b, s := sb.b, sb.stmt
+	ec := &exprCtx{scope: sb.in, aggs: &sb.aggs}
+	if err := sb.bindTargets(ec); err != nil {
+		return nil, err
+	}
+	groups, err := sb.bindGroupBy()
+	if err != nil {
+		return nil, err
+	}
+	var having Expr
+	if s.HavingClause != nil {
+		if having, err = b.bindExpr(s.HavingClause, ec); err != nil {
+			return nil, err
+		}
+		if having, err = b.coerceBool(having, -1, "argument of HAVING"); err != nil {
+			return nil, err
+		}
+	}
+	// ORDER BY keys that are not output columns are bound now, in the
+	// input scope, because they may hold aggregates too.
+	keys, err := sb.bindSortKeys(ec)
+	if err != nil {
+		return nil, err
+	}
+	if len(sb.aggs) > 0 || len(groups) > 0 || having != nil {
+		agg := &Aggregate{Input: plan, Groups: groups, Aggs: sb.aggs}
+		for i, g := range groups {
+			oc := OutCol{Name: "?column?", T: g.Type()}
+			if c, ok := g.(*ColumnRef); ok {
+				oc = sb.in.cols[c.Index]
+			}
+			_ = i
+			agg.Out = append(agg.Out, oc)
+		}
+		for _, a := range sb.aggs {
+			agg.Out = append(agg.Out, OutCol{Name: a.Name, T: a.T})
+		}
+		plan = agg
+		rw := func(e Expr) (Expr, error) { return sb.overAggregate(e, groups) }
+		for i := range sb.targets {
+			if sb.targets[i], err = rw(sb.targets[i]); err != nil {
+				return nil, err
+			}
+		}
+		if having != nil {
+			if having, err = rw(having); err != nil {
+				return nil, err
+			}
+			plan = &Filter{Input: plan, Cond: having}
+		}
+		for i := range keys {
+			if keys[i].hidden != nil {
+				if keys[i].hidden, err = rw(keys[i].hidden); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	// The projection: the select list plus hidden sort keys.
+	proj := &Project{Input: plan, Exprs: append([]Expr{}, sb.targets...), Out: append([]OutCol{}, sb.out...)}
+	sortKeys := make([]SortKey, len(keys))
+	hidden := 0
+	for i, k := range keys {
+		idx := k.target
+		if k.hidden != nil {
+			if s.DistinctClause != nil {
+				return nil, sqlerr.New(sqlerr.InvalidColumnRef, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+			}
+			idx = len(proj.Exprs)
+			proj.Exprs = append(proj.Exprs, k.hidden)
+			proj.Out = append(proj.Out, OutCol{Name: "?sort?", T: k.hidden.Type(), Hidden: true})
+			hidden++
+		}
+		sortKeys[i] = SortKey{Expr: &ColumnRef{Index: idx, Name: proj.Out[idx].Name, T: proj.Out[idx].T}, Desc: k.desc, NullsFirst: k.nullsFirst}
+	}
+	plan = proj
+	if s.DistinctClause != nil {
+		if len(s.DistinctClause) > 1 || s.DistinctClause[0] != nil && s.DistinctClause[0].Node != nil {
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "DISTINCT ON is not supported yet")
+		}
+		plan = &Distinct{Input: plan}
+	}
+	if len(sortKeys) > 0 {
+		plan = &Sort{Input: plan, Keys: sortKeys}
+	}
+	if hidden > 0 {
+		// Drop the hidden sort keys after sorting.
+		cols := plan.Columns()
+		n := len(cols) - hidden
+		exprs := make([]Expr, n)
+		for i := 0; i < n; i++ {
+			exprs[i] = &ColumnRef{Index: i, Name: cols[i].Name, T: cols[i].T}
+		}
+		plan = &Project{Input: plan, Exprs: exprs, Out: cols[:n]}
+	}
+	return b.bindLimit(plan, s)
+}
+
+func (sb *selectBinder) bindTargets(ec *exprCtx) error {
+	b := sb.b
+	for _, t := range sb.stmt.TargetList {
+		rt := t.GetResTarget()
+		if cr := rt.Val.GetColumnRef(); cr != nil && cr.Fields[len(cr.Fields)-1].GetAStar() != nil {
+			qual := ""
+			if len(cr.Fields) >= 2 {
+				qual = cr.Fields[len(cr.Fields)-2].GetString_().Sval
+				if !sb.in.hasQual(qual) {
+					return b.errAt(sqlerr.New(sqlerr.UndefinedTable, "missing FROM-clause entry for table \"%s\"", qual), cr.Location)
+				}
+			}
+			if qual == "" && len(sb.stmt.FromClause) == 0 {
+				return b.errAt(sqlerr.New(sqlerr.SyntaxError, "SELECT * with no tables specified is not valid"), cr.Location)
+			}
+			for i, c := range sb.in.cols {
+				if c.Hidden || (qual != "" && c.Qual != qual) {
+					continue
+				}
+				sb.targets = append(sb.targets, &ColumnRef{Index: i, Name: c.Name, T: c.T})
+				sb.out = append(sb.out, c)
+			}
+			continue
+		}
+		e, err := b.bindExpr(rt.Val, ec)
+		if err != nil {
+			return err
+		}
+		if e.Type().Kind == types.Unknown {
+			// An untyped literal in the output is text, as in PostgreSQL.
+			if e, err = b.coerce(e, types.TText, rt.Location); err != nil {
+				return err
+			}
+		}
+		name := rt.Name
+		if name == "" {
+			name = colName(rt.Val)
+		}
+		oc := OutCol{Name: name, T: e.Type()}
+		if c, ok := e.(*ColumnRef); ok {
+			src := sb.in.cols[c.Index]
+			oc.TableOID, oc.AttNum, oc.Qual = src.TableOID, src.AttNum, src.Qual
+		}
+		sb.targets = append(sb.targets, e)
+		sb.out = append(sb.out, oc)
+	}
+	return nil
+}
+
+// bindGroupBy binds GROUP BY items: input expressions, output ordinals, or
+// output column names (input column names win, as in PostgreSQL).
+func (sb *selectBinder) bindGroupBy() ([]Expr, error) {
+	b := sb.b
+	var groups []Expr
+	ec := &exprCtx{scope: sb.in, clause: "GROUP BY"}
+	for _, g := range sb.stmt.GroupClause {
+		if c := g.GetAConst(); c != nil && c.GetIval() != nil {
+			n := int(c.GetIval().Ival)
+			if n < 1 || n > len(sb.targets) {
+				return nil, b.errAt(sqlerr.New(sqlerr.InvalidColumnRef, "GROUP BY position %d is not in select list", n), c.Location)
+			}
+			if containsAgg(sb.targets[n-1]) {
+				return nil, b.errAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in GROUP BY"), c.Location)
+			}
+			groups = append(groups, sb.targets[n-1])
+			continue
+		}
+		if cr := g.GetColumnRef(); cr != nil && len(cr.Fields) == 1 {
+			name := cr.Fields[0].GetString_().Sval
+			if _, err := sb.in.resolve(b, "", name, cr.Location); err != nil {
+				if i := sb.outputIndex(name); i >= 0 && !containsAgg(sb.targets[i]) {
+					groups = append(groups, sb.targets[i])
+					continue
+				}
+			}
+		}
+		if g.GetGroupingSet() != nil {
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "GROUPING SETS, ROLLUP and CUBE are not supported yet")
+		}
+		e, err := b.bindExpr(g, ec)
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, e)
+	}
+	return groups, nil
+}
+
+func (sb *selectBinder) outputIndex(name string) int {
+	found := -1
+	for i, c := range sb.out {
+		if c.Name == name {
+			if found >= 0 {
+				return -1
+			}
+			found = i
+		}
+	}
+	return found
+}
+
+func containsAgg(e Expr) bool {
+	found := false
+	Walk(e, func(x Expr) {
+		if _, ok := x.(*aggRef); ok {
+			found = true
+		}
+	})
+	return found
+}
+
+// overAggregate rewrites an expression bound over the aggregate's input to
+// one over its output: group expressions become their group column,
+// aggregates their aggregate column; any other input column is an error.
+func (sb *selectBinder) overAggregate(e Expr, groups []Expr) (Expr, error) {
+	keys := make(map[string]int, len(groups))
+	for i, g := range groups {
+		keys[Key(g)] = i
+	}
+	return Rewrite(e, func(x Expr) (Expr, bool, error) {
+		if i, ok := keys[Key(x)]; ok {
+			return &ColumnRef{Index: i, Name: groupName(groups[i], sb.in), T: x.Type()}, true, nil
+		}
+		switch v := x.(type) {
+		case *aggRef:
+			return &ColumnRef{Index: len(groups) + v.idx, Name: sb.aggs[v.idx].String(), T: v.T}, true, nil
+		case *ColumnRef:
+			c := sb.in.cols[v.Index]
+			name := c.Name
+			if c.Qual != "" {
+				name = c.Qual + "." + c.Name
+			}
+			return nil, true, sqlerr.New(sqlerr.GroupingError,
+				"column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function", name)
+		}
+		return nil, false, nil
+	})
+}
+
+func groupName(g Expr, in *scope) string {
+	if c, ok := g.(*ColumnRef); ok {
+		return in.cols[c.Index].Name
+	}
+	return g.String()
+}

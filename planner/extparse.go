@@ -1,0 +1,70 @@
+package planner
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/lodedb/lode/catalog/sqlerr"
+)
+
+// The lakehouse statements PostgreSQL's grammar lacks are recognised here,
+// before pg_query sees them. Each is a small hand-written grammar.
+
+// CreateCatalogStmt is CREATE CATALOG [IF NOT EXISTS] name.
+type CreateCatalogStmt struct {
+	Name        string
+	IfNotExists bool
+}
+
+// DropCatalogStmt is DROP CATALOG [IF EXISTS] name [CASCADE|RESTRICT].
+type DropCatalogStmt struct {
+	Name     string
+	IfExists bool
+	Cascade  bool
+}
+
+var (
+	reCreateCatalog = regexp.MustCompile(`(?is)^\s*create\s+catalog\s+(if\s+not\s+exists\s+)?(\S+)\s*$`)
+	reDropCatalog   = regexp.MustCompile(`(?is)^\s*drop\s+catalog\s+(if\s+exists\s+)?(\S+?)(\s+cascade|\s+restrict)?\s*$`)
+	reExtLead       = regexp.MustCompile(`(?is)^\s*(create|drop)\s+catalog\b`)
+)
+
+// parseExtension reports whether text is an extension statement (ok) and
+// parses it.
+func parseExtension(text string) (stmt any, ok bool, err error) {
+	text = stripComments(text)
+	if !reExtLead.MatchString(text) {
+		return nil, false, nil
+	}
+	if m := reCreateCatalog.FindStringSubmatch(text); m != nil {
+		name, err := identifier(m[2])
+		return &CreateCatalogStmt{Name: name, IfNotExists: m[1] != ""}, true, err
+	}
+	if m := reDropCatalog.FindStringSubmatch(text); m != nil {
+		name, err := identifier(m[2])
+		return &DropCatalogStmt{Name: name, IfExists: m[1] != "",
+			Cascade: strings.EqualFold(strings.TrimSpace(m[3]), "cascade")}, true, err
+	}
+	return nil, true, sqlerr.New(sqlerr.SyntaxError, "syntax error in %s", strings.TrimSpace(text))
+}
+
+// identifier applies PostgreSQL's identifier rules: quoted keeps case,
+// unquoted folds to lower case.
+func identifier(s string) (string, error) {
+	if strings.HasPrefix(s, `"`) {
+		if len(s) < 2 || !strings.HasSuffix(s, `"`) {
+			return "", sqlerr.New(sqlerr.SyntaxError, "unterminated quoted identifier %s", s)
+		}
+		return strings.ReplaceAll(s[1:len(s)-1], `""`, `"`), nil
+	}
+	for _, r := range s {
+		if !(r == '_' || r == '$' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127) {
+			return "", sqlerr.New(sqlerr.SyntaxError, "syntax error at or near \"%s\"", s)
+		}
+	}
+	return strings.ToLower(s), nil
+}
+
+var reLineComment = regexp.MustCompile(`--[^\n]*`)
+
+func stripComments(s string) string { return reLineComment.ReplaceAllString(s, "") }

@@ -1,0 +1,99 @@
+package planner
+
+import (
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+	"github.com/pganalyze/pg_query_go/v6/parser"
+
+	"github.com/lodedb/lode/catalog/sqlerr"
+)
+
+// Statement is one parsed statement of a query string.
+type Statement struct {
+	Node *pg.Node // the PostgreSQL AST; nil for a lakehouse extension statement
+	Ext  any      // an extension statement (see extparse.go) when Node is nil
+	Text string   // the statement's own text
+	// Source is the text the Node's locations are relative to, and Offset
+	// the byte offset of Source within the whole query string.
+	Source string
+	Offset int
+}
+
+// Parse splits and parses a query string. Statements PostgreSQL's grammar
+// does not know (the lakehouse extensions) are parsed by the pre-parser.
+// A syntax error is 42601 with its position in the whole string.
+func Parse(sql string) ([]Statement, error) {
+	tree, err := pg.Parse(sql)
+	if err == nil {
+		return fromTree(tree, sql, 0), nil
+	}
+	// Fall back to statement-by-statement: some may be extensions.
+	pieces, serr := splitStatements(sql)
+	if serr != nil {
+		return nil, syntaxError(err, sql, 0)
+	}
+	var out []Statement
+	for _, p := range pieces {
+		text := sql[p.start:p.end]
+		if ext, ok, xerr := parseExtension(text); ok {
+			if xerr != nil {
+				return nil, xerr
+			}
+			out = append(out, Statement{Ext: ext, Text: strings.TrimSpace(text), Source: text, Offset: p.start})
+			continue
+		}
+		tree, perr := pg.Parse(text)
+		if perr != nil {
+			return nil, syntaxError(perr, sql, p.start)
+		}
+		out = append(out, fromTree(tree, text, p.start)...)
+	}
+	return out, nil
+}
+
+func fromTree(tree *pg.ParseResult, src string, offset int) []Statement {
+	out := make([]Statement, 0, len(tree.Stmts))
+	for _, rs := range tree.Stmts {
+		start := int(rs.StmtLocation)
+		end := len(src)
+		if rs.StmtLen > 0 {
+			end = start + int(rs.StmtLen)
+		}
+		out = append(out, Statement{Node: rs.Stmt, Text: strings.TrimSpace(src[start:end]), Source: src, Offset: offset})
+	}
+	return out
+}
+
+type span struct{ start, end int }
+
+// splitStatements cuts sql at top-level semicolons using PostgreSQL's own
+// scanner, so semicolons in strings, comments and identifiers are safe.
+func splitStatements(sql string) ([]span, error) {
+	res, err := pg.Scan(sql)
+	if err != nil {
+		return nil, err
+	}
+	var out []span
+	start := 0
+	for _, t := range res.Tokens {
+		if t.Token == pg.Token_ASCII_59 {
+			if strings.TrimSpace(sql[start:t.Start]) != "" {
+				out = append(out, span{start, int(t.Start)})
+			}
+			start = int(t.End)
+		}
+	}
+	if strings.TrimSpace(sql[start:]) != "" {
+		out = append(out, span{start, len(sql)})
+	}
+	return out, nil
+}
+
+func syntaxError(err error, sql string, offset int) error {
+	e := &sqlerr.Error{Code: sqlerr.SyntaxError, Message: err.Error()}
+	if pe, ok := err.(*parser.Error); ok && pe.Cursorpos > 0 {
+		e.Position = len([]rune(sql[:offset])) + pe.Cursorpos
+	}
+	return e
+}
