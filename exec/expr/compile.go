@@ -18,5 +18,69 @@ type Evaluator interface {
 
 // Compile turns a bound expression into an evaluator.
 func Compile(e planner.Expr) (Evaluator, error) {
-	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "expression evaluation not implemented yet: %s", e)
+	switch x := e.(type) {
+	case *planner.ColumnRef:
+		return &columnEval{idx: x.Index}, nil
+	case *planner.Literal:
+		return newConstEval(x.Value, x.T)
+	case *planner.Param:
+		return &paramEval{idx: x.Index, t: x.T}, nil
+	case *planner.Func:
+		return compileFunc(x)
+	case *planner.Cast:
+		return compileCast(x)
+	case *planner.Case:
+		return compileCase(x)
+	case *planner.InList:
+		return compileInList(x)
+	}
+	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "cannot evaluate expression %s", e)
+}
+
+func compileAll(es []planner.Expr) ([]Evaluator, error) {
+	out := make([]Evaluator, len(es))
+	for i, e := range es {
+		ev, err := Compile(e)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = ev
+	}
+	return out, nil
+}
+
+// compileFunc dispatches on the canonical function name.
+func compileFunc(f *planner.Func) (Evaluator, error) {
+	args, err := compileAll(f.Args)
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := compilers[f.Name]; ok {
+		return c(f, args)
+	}
+	return nil, sqlerr.New(sqlerr.UndefinedFunction, "function %s is not supported by the evaluator", f.Name)
+}
+
+type compiler func(f *planner.Func, args []Evaluator) (Evaluator, error)
+
+// compilers is the function registry, filled by each family's init.
+var compilers = map[string]compiler{}
+
+func register(c compiler, names ...string) {
+	for _, n := range names {
+		compilers[n] = c
+	}
+}
+
+func wrongArgs(f *planner.Func) error {
+	return sqlerr.New(sqlerr.UndefinedFunction, "function %s(%d arguments) is not supported", f.Name, len(f.Args))
+}
+
+// columnEval returns the input column itself, retained (zero-copy).
+type columnEval struct{ idx int }
+
+func (c *columnEval) Eval(_ *Context, b batch.Batch) (arrow.Array, error) {
+	col := b.Rec.Column(c.idx)
+	col.Retain()
+	return col, nil
 }

@@ -14,9 +14,20 @@ type Context struct {
 	Alloc    memory.Allocator
 	TimeZone *time.Location // session TimeZone, for timestamptz text I/O
 	Now      time.Time      // statement start: now(), current_timestamp
+	// Params are the values of $1, $2, … in the planner.Literal value
+	// convention for each Param's type; a string for a non-text parameter
+	// is parsed as PostgreSQL text input.
+	Params []any
 }
 
 // NewContext returns a context with the Go allocator, UTC and the current time.
 func NewContext() *Context {
 	return &Context{Alloc: memory.DefaultAllocator, TimeZone: time.UTC, Now: time.Now()}
+}
+
+func (c *Context) loc() *time.Location {
+	if c.TimeZone == nil {
+		return time.UTC
+	}
+	return c.TimeZone
 }
