@@ -5,68 +5,47 @@
 package engine
 
 import (
-	"context"
+	"runtime"
 
+	"github.com/lodedb/lode/catalog"
 	"github.com/lodedb/lode/catalog/sqlerr"
 )
 
 // Engine is one open warehouse.
 type Engine struct {
 	cfg Config
+	cat *catalog.Catalog
 }
 
 // Open opens (creating if needed) the warehouse in cfg.
 func Open(cfg Config) (*Engine, error) {
-	return &Engine{cfg: cfg}, nil
+	if cfg.Warehouse == "" {
+		cfg.Warehouse = "warehouse"
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	cat, err := catalog.Open(cfg.Warehouse)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{cfg: cfg, cat: cat}, nil
 }
 
 // Close releases the engine's resources.
 func (e *Engine) Close() error { return nil }
 
+// Catalog is the engine's metastore.
+func (e *Engine) Catalog() *catalog.Catalog { return e.cat }
+
 // NewSession starts a session for user connected to database (a catalog
-// name). An unknown catalog is SQLSTATE 3D000.
+// name; empty means the default catalog). An unknown catalog is 3D000.
 func (e *Engine) NewSession(user, database string) (*Session, error) {
-	return &Session{eng: e, user: user, database: database}, nil
-}
-
-// Session runs statements for one client; it is not safe for concurrent use
-// (one connection runs one statement at a time), but Cancel may be called
-// from any goroutine.
-type Session struct {
-	eng      *Engine
-	user     string
-	database string
-}
-
-// Query runs every statement of sql in order. It returns the results of the
-// statements that completed and, if one failed, its error (an *sqlerr.Error);
-// the statements after a failing one do not run.
-func (s *Session) Query(ctx context.Context, sql string) ([]*Result, error) {
-	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "not implemented yet")
-}
-
-// TxStatus is the ReadyForQuery status: 'I' idle, 'T' in a transaction
-// block, 'E' in a failed transaction block.
-func (s *Session) TxStatus() byte { return 'I' }
-
-// ParameterStatus lists the settings reported to the client at start-up.
-func (s *Session) ParameterStatus() map[string]string {
-	return map[string]string{
-		"server_version":                "15.0 (Lode)",
-		"server_encoding":               "UTF8",
-		"client_encoding":               "UTF8",
-		"DateStyle":                     "ISO, MDY",
-		"TimeZone":                      "UTC",
-		"IntervalStyle":                 "postgres",
-		"integer_datetimes":             "on",
-		"standard_conforming_strings":   "on",
-		"application_name":              "",
-		"is_superuser":                  "on",
-		"session_authorization":         s.user,
-		"default_transaction_read_only": "off",
-		"in_hot_standby":                "off",
+	if database == "" {
+		database = catalog.DefaultCatalog
 	}
+	if !e.cat.CatalogExists(database) {
+		return nil, sqlerr.New(sqlerr.UndefinedDatabase, "database \"%s\" does not exist", database)
+	}
+	return newSession(e, user, database), nil
 }
-
-// Close ends the session.
-func (s *Session) Close() {}

@@ -539,3 +539,6 @@ func itoa(i int) string {
 	}
 	return string(buf[n:])
 }
+
+// TypeOf resolves a type name for DDL.
+func TypeOf(b *Binder, tn *pg.TypeName) (types.T, error) { return b.typeFromName(tn) }

@@ -1,0 +1,232 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lodedb/lode/catalog"
+	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/catalog/types"
+	"github.com/lodedb/lode/planner"
+)
+
+func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *pg.CreateStmt) (*Result, error) {
+	b := s.binder(st)
+	if cs.Relation.Relpersistence == "t" {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "temporary tables are not supported")
+	}
+	if len(cs.InhRelations) > 0 || cs.Partspec != nil {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "table inheritance and PARTITION BY are not supported; use PARTITIONED BY")
+	}
+	name := b.ResolveTable(cs.Relation)
+	var fields []arrow.Field
+	seen := map[string]bool{}
+	for _, el := range cs.TableElts {
+		cd := el.GetColumnDef()
+		if cd == nil {
+			if c := el.GetConstraint(); c != nil {
+				// Table-level PRIMARY KEY (a, b) makes its columns NOT NULL.
+				if c.Contype == pg.ConstrType_CONSTR_PRIMARY {
+					for _, k := range c.Keys {
+						markNotNull(fields, k.GetString_().Sval)
+					}
+					continue
+				}
+				return nil, sqlerr.New(sqlerr.FeatureNotSupported, "table constraint %s is not supported yet", c.Contype)
+			}
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "table element not supported")
+		}
+		if seen[cd.Colname] {
+			return nil, sqlerr.New(sqlerr.DuplicateColumn, "column \"%s\" specified more than once", cd.Colname)
+		}
+		seen[cd.Colname] = true
+		t, err := planner.TypeOf(b, cd.TypeName)
+		if err != nil {
+			return nil, err
+		}
+		nullable := true
+		for _, cn := range cd.Constraints {
+			c := cn.GetConstraint()
+			switch c.Contype {
+			case pg.ConstrType_CONSTR_NOTNULL, pg.ConstrType_CONSTR_PRIMARY:
+				nullable = false
+			case pg.ConstrType_CONSTR_NULL:
+				nullable = true
+			case pg.ConstrType_CONSTR_UNIQUE:
+				// Accepted, not enforced: Delta tables have no unique indexes.
+			case pg.ConstrType_CONSTR_DEFAULT:
+				if c.RawExpr != nil && c.RawExpr.GetAConst() != nil && c.RawExpr.GetAConst().Isnull {
+					continue
+				}
+				return nil, sqlerr.New(sqlerr.FeatureNotSupported, "column DEFAULT values are not supported yet")
+			default:
+				return nil, sqlerr.New(sqlerr.FeatureNotSupported, "column constraint %s is not supported yet", c.Contype)
+			}
+		}
+		fields = append(fields, types.Field(cd.Colname, t, nullable))
+	}
+	if len(fields) == 0 {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "tables must have at least one column")
+	}
+	_, existed, err := s.eng.cat.CreateTable(ctx, name, arrow.NewSchema(fields, nil), cs.IfNotExists)
+	if err != nil {
+		return nil, err
+	}
+	r := tagf("CREATE TABLE")
+	if existed {
+		r.Notices = append(r.Notices, fmt.Sprintf("relation \"%s\" already exists, skipping", name.Table))
+	}
+	return r, nil
+}
+
+func markNotNull(fields []arrow.Field, name string) {
+	for i := range fields {
+		if fields[i].Name == name {
+			fields[i].Nullable = false
+		}
+	}
+}
+
+func (s *Session) runCreateTableAs(ctx context.Context, st planner.Statement, ct *pg.CreateTableAsStmt) (*Result, error) {
+	if ct.Objtype != pg.ObjectType_OBJECT_TABLE {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "CREATE %s … AS is not supported yet", ct.Objtype)
+	}
+	sel := ct.Query.GetSelectStmt()
+	if sel == nil {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "CREATE TABLE AS needs a SELECT")
+	}
+	b := s.binder(st)
+	name := b.ResolveTable(ct.Into.Rel)
+	if s.eng.cat.TableExists(name) {
+		if ct.IfNotExists {
+			r := tagf("CREATE TABLE AS")
+			r.Notices = append(r.Notices, fmt.Sprintf("relation \"%s\" already exists, skipping", name.Table))
+			return r, nil
+		}
+		return nil, sqlerr.New(sqlerr.DuplicateTable, "relation \"%s\" already exists", name.Table)
+	}
+	lp, err := b.BindSelect(sel)
+	if err != nil {
+		return nil, err
+	}
+	var fields []arrow.Field
+	cols := lp.Columns()
+	for i, cn := range ct.Into.ColNames {
+		if i < len(cols) {
+			cols[i].Name = cn.GetString_().Sval
+		}
+	}
+	var exprs []planner.Expr
+	var out []planner.OutCol
+	for i, c := range cols {
+		if c.Hidden {
+			continue
+		}
+		t := c.T
+		if t.Kind == types.Unknown {
+			t = types.TText
+		}
+		fields = append(fields, types.Field(c.Name, t, true))
+		exprs = append(exprs, &planner.ColumnRef{Index: i, Name: c.Name, T: c.T})
+		out = append(out, planner.OutCol{Name: c.Name, T: t})
+	}
+	schema := arrow.NewSchema(fields, nil)
+	tab, _, err := s.eng.cat.CreateTable(ctx, name, schema, false)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := tab.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	src := &planner.Project{Input: lp, Exprs: exprs, Out: out}
+	q, err := s.planLogical(src)
+	if err == nil {
+		var n int64
+		bi := &planner.Insert{Name: name, Table: tab, Snapshot: snap, Schema: snap.Schema(), Source: src}
+		if n, err = s.writeRows(ctx, bi, q.physical, "CREATE TABLE AS SELECT"); err == nil {
+			return tagf("SELECT %d", n), nil
+		}
+	}
+	// The table must not outlive a failed CREATE TABLE AS.
+	s.eng.cat.DropTable(name, true)
+	return nil, err
+}
+
+func (s *Session) runDrop(ctx context.Context, st planner.Statement, ds *pg.DropStmt) (*Result, error) {
+	b := s.binder(st)
+	cascade := ds.Behavior == pg.DropBehavior_DROP_CASCADE
+	var notices []string
+	switch ds.RemoveType {
+	case pg.ObjectType_OBJECT_TABLE:
+		for _, o := range ds.Objects {
+			rv, err := rangeVarOf(o)
+			if err != nil {
+				return nil, err
+			}
+			name := b.ResolveTable(rv)
+			existed, err := s.eng.cat.DropTable(name, ds.MissingOk)
+			if err != nil {
+				return nil, err
+			}
+			if !existed {
+				notices = append(notices, fmt.Sprintf("table \"%s\" does not exist, skipping", rv.Relname))
+			}
+		}
+		return &Result{Tag: "DROP TABLE", Notices: notices}, nil
+	case pg.ObjectType_OBJECT_SCHEMA:
+		for _, o := range ds.Objects {
+			schema := o.GetString_().Sval
+			existed, err := s.eng.cat.DropSchema(s.database, schema, ds.MissingOk, cascade)
+			if err != nil {
+				return nil, err
+			}
+			if !existed {
+				notices = append(notices, fmt.Sprintf("schema \"%s\" does not exist, skipping", schema))
+			}
+		}
+		return &Result{Tag: "DROP SCHEMA", Notices: notices}, nil
+	}
+	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "DROP %s is not supported yet", ds.RemoveType)
+}
+
+// rangeVarOf turns a DROP object name list into a RangeVar.
+func rangeVarOf(o *pg.Node) (*pg.RangeVar, error) {
+	items := o.GetList().GetItems()
+	parts := make([]string, len(items))
+	for i, it := range items {
+		parts[i] = it.GetString_().Sval
+	}
+	rv := &pg.RangeVar{}
+	switch len(parts) {
+	case 1:
+		rv.Relname = parts[0]
+	case 2:
+		rv.Schemaname, rv.Relname = parts[0], parts[1]
+	case 3:
+		rv.Catalogname, rv.Schemaname, rv.Relname = parts[0], parts[1], parts[2]
+	default:
+		return nil, sqlerr.New(sqlerr.SyntaxError, "improper qualified name (too many dotted names)")
+	}
+	return rv, nil
+}
+
+func (s *Session) runCreateSchema(st planner.Statement, cs *pg.CreateSchemaStmt) (*Result, error) {
+	if len(cs.SchemaElts) > 0 {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "CREATE SCHEMA with elements is not supported")
+	}
+	existed, err := s.eng.cat.CreateSchema(s.database, cs.Schemaname, cs.IfNotExists)
+	if err != nil {
+		return nil, err
+	}
+	r := tagf("CREATE SCHEMA")
+	if existed {
+		r.Notices = append(r.Notices, fmt.Sprintf("schema \"%s\" already exists, skipping", cs.Schemaname))
+	}
+	return r, nil
+}
+
+var _ = catalog.DefaultCatalog

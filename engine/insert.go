@@ -1,0 +1,133 @@
+package engine
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/exec"
+	"github.com/lodedb/lode/exec/batch"
+	"github.com/lodedb/lode/planner"
+	"github.com/lodedb/lode/storage/delta"
+)
+
+func (s *Session) bindInsertSource(st planner.Statement, ins *pg.InsertStmt) (planner.Plan, *planner.Insert, error) {
+	bi, err := s.binder(st).BindInsert(ins)
+	if err != nil {
+		return nil, nil, err
+	}
+	return bi.Source, bi, nil
+}
+
+func (s *Session) runInsert(ctx context.Context, st planner.Statement, ins *pg.InsertStmt) (*Result, error) {
+	_, bi, err := s.bindInsertSource(st, ins)
+	if err != nil {
+		return nil, err
+	}
+	q, err := s.planLogical(bi.Source)
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.writeRows(ctx, bi, q.physical, "WRITE")
+	if err != nil {
+		return nil, err
+	}
+	return tagf("INSERT 0 %d", n), nil
+}
+
+// writeRows runs pp and appends its rows to the table as one atomic Delta
+// commit. Each partition writes its own data files in parallel; any error
+// (a NOT NULL violation, a cast failure, cancellation) aborts the append and
+// removes the files written, so no partial statement is ever visible.
+func (s *Session) writeRows(ctx context.Context, bi *planner.Insert, pp exec.PhysicalPlan, operation string) (int64, error) {
+	tc := s.taskContext(ctx)
+	app := bi.Table.NewAppend(bi.Snapshot)
+	nparts := max(pp.Partitions(), 1)
+	writers := make([]*delta.FileWriter, nparts)
+	var mu sync.Mutex
+	var rows atomic.Int64
+	notNull := notNullColumns(bi.Schema)
+	err := exec.DrainPartitions(tc, pp, func(p int, b batch.Batch) error {
+		if b.Len() == 0 {
+			return nil
+		}
+		if err := checkNotNull(b, notNull, bi); err != nil {
+			return err
+		}
+		rec, err := batch.Compact(tc.Eval.Alloc, b)
+		if err != nil {
+			return err
+		}
+		defer rec.Release()
+		// Label the record with the table's schema (names and metadata).
+		rec = relabel(rec, bi.Schema)
+		mu.Lock()
+		w := writers[p]
+		if w == nil {
+			w = app.NewFileWriter()
+			writers[p] = w
+		}
+		mu.Unlock()
+		if err := w.Write(rec); err != nil {
+			return err
+		}
+		rows.Add(rec.NumRows())
+		return nil
+	})
+	for _, w := range writers {
+		if w != nil {
+			if cerr := w.Close(); cerr != nil && err == nil {
+				err = cerr
+			}
+		}
+	}
+	if err != nil {
+		app.Abort()
+		return 0, err
+	}
+	if rows.Load() == 0 {
+		app.Abort()
+		return 0, nil
+	}
+	if _, err := app.Commit(ctx, operation, map[string]any{"mode": "Append"}); err != nil {
+		app.Abort()
+		return 0, err
+	}
+	return rows.Load(), nil
+}
+
+func relabel(rec arrow.Record, schema *arrow.Schema) arrow.Record {
+	return array.NewRecord(schema, rec.Columns(), rec.NumRows())
+}
+
+func notNullColumns(schema *arrow.Schema) []int {
+	var out []int
+	for i, f := range schema.Fields() {
+		if !f.Nullable {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func checkNotNull(b batch.Batch, cols []int, bi *planner.Insert) error {
+	for _, c := range cols {
+		col := b.Rec.Column(c)
+		if col.NullN() == 0 {
+			continue
+		}
+		for i := 0; i < b.Len(); i++ {
+			if col.IsNull(b.Row(i)) {
+				return sqlerr.New(sqlerr.NotNullViolation,
+					"null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+					bi.Schema.Field(c).Name, bi.Name.Table)
+			}
+		}
+	}
+	return nil
+}
