@@ -23,9 +23,10 @@ type pageSink interface {
 	release()
 }
 
-// readChunk decodes the n rows of one column chunk into an array of type dt.
-func readChunk(chunk pq.ColumnChunk, c *leafCol, dt arrow.DataType, n int, mem memory.Allocator) (arrow.Array, error) {
-	sink, err := newSink(c, dt, n, mem)
+// readChunk decodes the n rows of one column chunk into an array of type
+// dt; hint is the chunk's uncompressed size in bytes.
+func readChunk(chunk pq.ColumnChunk, c *leafCol, dt arrow.DataType, n int, hint int64, mem memory.Allocator) (arrow.Array, error) {
+	sink, err := newSink(c, dt, n, hint, mem)
 	if err != nil {
 		return nil, err
 	}

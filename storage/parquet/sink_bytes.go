@@ -20,11 +20,13 @@ type bytesSink struct {
 	used    int
 }
 
-func newBytesSink(dt arrow.DataType, n int, mem memory.Allocator) *bytesSink {
+// newBytesSink sizes the data buffer from hint, the chunk's uncompressed
+// size: an upper bound for PLAIN data, so growing (and copying) is rare.
+func newBytesSink(dt arrow.DataType, n int, hint int64, mem memory.Allocator) *bytesSink {
 	offBuf, offs := newFixedBuffer[int32](mem, n+1)
 	offs[0] = 0
 	dataBuf := memory.NewResizableBuffer(mem)
-	dataBuf.Resize(max(64, n*8))
+	dataBuf.Resize(int(min(max(64, hint), 1<<31-1)))
 	return &bytesSink{dt: dt, n: n, offBuf: offBuf, offs: offs, dataBuf: dataBuf, data: dataBuf.Bytes()}
 }
 
@@ -52,6 +54,13 @@ func (s *bytesSink) put(p pq.Page, pos int, defs []byte) error {
 		vals, voffs = dv.ByteArray()
 		data := p.Data()
 		idx = data.Int32()
+		if s.used == 0 && len(voffs) > 1 {
+			// Dictionary chunks are smaller than their decoded data: size
+			// the buffer for every row at the dictionary's mean length.
+			if err := s.reserve(s.n * len(vals) / (len(voffs) - 1)); err != nil {
+				return err
+			}
+		}
 	} else {
 		data := p.Data()
 		vals, voffs = data.ByteArray()

@@ -15,7 +15,7 @@ import (
 
 // newSink picks the decoder for reading column c as Arrow type dt, or
 // explains why that conversion is not supported.
-func newSink(c *leafCol, dt arrow.DataType, n int, mem memory.Allocator) (pageSink, error) {
+func newSink(c *leafCol, dt arrow.DataType, n int, hint int64, mem memory.Allocator) (pageSink, error) {
 	bad := fmt.Errorf("cannot read Parquet %s column as %s", c.dt, dt)
 	switch dt.ID() {
 	case arrow.BOOL:
@@ -77,7 +77,7 @@ func newSink(c *leafCol, dt arrow.DataType, n int, mem memory.Allocator) (pageSi
 		}
 	case arrow.STRING, arrow.BINARY:
 		if c.phys == format.ByteArray && !c.decimal {
-			return newBytesSink(dt, n, mem), nil
+			return newBytesSink(dt, n, hint, mem), nil
 		}
 	}
 	return nil, bad
