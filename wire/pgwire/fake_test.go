@@ -49,7 +49,8 @@ type fakeSession struct {
 func (s *fakeSession) TxStatus() byte { return 'I' }
 func (s *fakeSession) Close()         {}
 func (s *fakeSession) ParameterStatus() map[string]string {
-	return map[string]string{"server_version": "15.0 (Lode)", "TimeZone": s.tz}
+	return map[string]string{"server_version": "15.0 (Lode)", "TimeZone": s.tz,
+		"standard_conforming_strings": "on", "client_encoding": "UTF8"}
 }
 
 func (s *fakeSession) Query(ctx context.Context, sql string) ([]*engine.Result, error) {
