@@ -1,0 +1,151 @@
+package expr
+
+import (
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/lodedb/lode/catalog/types"
+	"github.com/lodedb/lode/exec/batch"
+	"github.com/lodedb/lode/planner"
+)
+
+// InList: x IN (a, b, …) is true on a match, else NULL if x or any element
+// is NULL, else false. A list of constants becomes a hash set once, at
+// compile time; other lists compare element by element.
+type inListEval struct {
+	arg     Evaluator
+	elems   []Evaluator // non-constant lists
+	set     map[any]struct{}
+	hasNull bool
+	negated bool
+}
+
+func compileInList(l *planner.InList) (Evaluator, error) {
+	arg, err := Compile(l.Arg)
+	if err != nil {
+		return nil, err
+	}
+	e := &inListEval{arg: arg, negated: l.Negated}
+	allConst := true
+	for _, x := range l.List {
+		if _, ok := x.(*planner.Literal); !ok {
+			allConst = false
+		}
+	}
+	if allConst {
+		e.set = map[any]struct{}{}
+		for _, x := range l.List {
+			v := x.(*planner.Literal).Value
+			if v == nil {
+				e.hasNull = true
+				continue
+			}
+			if k, ok := setKey(v, l.Arg.Type()); ok {
+				e.set[k] = struct{}{}
+			}
+		}
+		return e, nil
+	}
+	if e.elems, err = compileAll(l.List); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// setKey normalises a literal to the key rowKey produces for the column.
+func setKey(v any, t types.T) (any, bool) {
+	switch x := v.(type) {
+	case int64, string, bool, decimal128.Num:
+		return x, true
+	case int32:
+		return int64(x), true
+	case float64:
+		if t.Kind == types.Float32 {
+			return float64(float32(x)), true
+		}
+		if x == 0 {
+			return 0.0, true // -0 = 0
+		}
+		return x, true
+	}
+	return nil, false
+}
+
+func rowKey(a arrow.Array, i int) any {
+	switch x := a.(type) {
+	case *array.Int16:
+		return int64(x.Value(i))
+	case *array.Int32:
+		return int64(x.Value(i))
+	case *array.Int64:
+		return x.Value(i)
+	case *array.Date32:
+		return int64(x.Value(i))
+	case *array.Timestamp:
+		return int64(x.Value(i))
+	case *array.Float32:
+		f := float64(x.Value(i))
+		if f == 0 {
+			return 0.0
+		}
+		return f
+	case *array.Float64:
+		f := x.Value(i)
+		if f == 0 {
+			return 0.0
+		}
+		return f
+	case *array.Decimal128:
+		return x.Value(i)
+	case *array.String:
+		return x.Value(i)
+	case *array.Boolean:
+		return x.Value(i)
+	}
+	return nil
+}
+
+func (e *inListEval) Eval(ctx *Context, b batch.Batch) (arrow.Array, error) {
+	a, err := e.arg.Eval(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	defer a.Release()
+	var elems []arrow.Array
+	defer func() { releaseAll(elems...) }()
+	for _, x := range e.elems {
+		r, err := x.Eval(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		elems = append(elems, r)
+	}
+	n := b.NumRows()
+	valBuf, vals := newBits(ctx.Alloc, n)
+	validBuf, valid := newBits(ctx.Alloc, n)
+	liveRows(b, func(i int) {
+		if !isValid(a, i) {
+			return
+		}
+		found, sawNull := false, e.hasNull
+		if e.set != nil {
+			_, found = e.set[rowKey(a, i)]
+		}
+		for _, x := range elems {
+			if !isValid(x, i) {
+				sawNull = true
+			} else if rowCmp(a, x, i) == 0 {
+				found = true
+				break
+			}
+		}
+		if found || !sawNull {
+			bitutil.SetBit(valid, i)
+			if found != e.negated {
+				bitutil.SetBit(vals, i)
+			}
+		}
+	})
+	return boolResult(n, validBuf, valBuf), nil
+}
