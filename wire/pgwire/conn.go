@@ -34,8 +34,9 @@ type conn struct {
 	portals    map[string]*portal
 	skipToSync bool // an error happened: ignore messages until Sync
 
-	mu         sync.Mutex
-	stmtCancel context.CancelFunc // cancels the running statement; nil when idle
+	mu          sync.Mutex
+	stmtCancel  context.CancelFunc // cancels the running statement; nil when idle
+	interrupted bool               // shutdown asked this connection to end
 }
 
 func newConn(s *server, nc net.Conn) *conn {
@@ -81,7 +82,7 @@ func (c *conn) loop(ctx context.Context) {
 	for {
 		msg, err := c.be.Receive()
 		if err != nil {
-			if c.srv.isShuttingDown() {
+			if c.isInterrupted() {
 				c.fatal(sqlerr.New("57P01", "terminating connection due to administrator command"))
 			} else if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, net.ErrClosed) {
 				c.log.Debug("pgwire: read", "err", err)
@@ -172,8 +173,29 @@ func (c *conn) cancelStatement() {
 // interrupt is shutdown's nudge (any goroutine): cancel the statement and
 // make a blocked read return now.
 func (c *conn) interrupt() {
-	c.cancelStatement()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.interrupted = true
+	if c.stmtCancel != nil {
+		c.stmtCancel()
+	}
 	c.nc.SetReadDeadline(time.Now())
+}
+
+// setReadDeadline sets the read deadline unless shutdown has interrupted
+// the connection, whose "now" deadline must not be undone.
+func (c *conn) setReadDeadline(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.interrupted {
+		c.nc.SetReadDeadline(t)
+	}
+}
+
+func (c *conn) isInterrupted() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.interrupted
 }
 
 // fatal sends a FATAL error; the caller then closes the connection.

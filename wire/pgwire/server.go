@@ -67,13 +67,14 @@ type server struct {
 	log  *slog.Logger
 
 	mu       sync.Mutex
-	conns    map[uint32]*conn // by backend pid
+	conns    map[uint32]*conn // by backend pid, once start-up succeeded
+	live     map[*conn]bool   // every accepted connection, for shutdown
 	shutdown bool
 	wg       sync.WaitGroup
 }
 
 func serve(ctx context.Context, ln net.Listener, be backend, opts Options) error {
-	s := &server{be: be, opts: opts, log: opts.Logger, conns: map[uint32]*conn{}}
+	s := &server{be: be, opts: opts, log: opts.Logger, conns: map[uint32]*conn{}, live: map[*conn]bool{}}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -103,10 +104,17 @@ func serve(ctx context.Context, ln net.Listener, be backend, opts Options) error
 			}
 			break
 		}
+		c := newConn(s, nc)
+		s.mu.Lock()
+		s.live[c] = true
+		s.mu.Unlock()
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			newConn(s, nc).serve(ctx)
+			c.serve(ctx)
+			s.mu.Lock()
+			delete(s.live, c)
+			s.mu.Unlock()
 		}()
 	}
 
@@ -114,7 +122,7 @@ func serve(ctx context.Context, ln net.Listener, be backend, opts Options) error
 	// fail at once, so it can say goodbye and exit.
 	s.mu.Lock()
 	s.shutdown = true
-	for _, c := range s.conns {
+	for c := range s.live {
 		c.interrupt()
 	}
 	s.mu.Unlock()
@@ -160,10 +168,4 @@ func (s *server) cancel(pid, secret uint32) {
 	if c != nil && c.secret == secret {
 		c.cancelStatement()
 	}
-}
-
-func (s *server) isShuttingDown() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.shutdown
 }

@@ -148,9 +148,17 @@ func TestShutdownTellsIdleClients(t *testing.T) {
 	c, _ := s.connect(t)
 	busy, _ := s.connect(t)
 	busy.send(&pgproto3.Query{String: "sleep"})
+	silent := s.dial(t) // connected, never sends a StartupMessage
 	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
 	if err := s.stop(); err != nil {
 		t.Fatalf("Serve: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("shutdown took %v: a connection in start-up held it up", d)
+	}
+	if _, err := silent.nc.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+		t.Errorf("silent connection: %v, want EOF", err)
 	}
 	equalTrace(t, c.next(1), []string{"ErrorResponse FATAL 57P01 terminating connection due to administrator command"})
 	equalTrace(t, busy.next(3), []string{

@@ -30,7 +30,7 @@ func (x exchange) SetAuthType(t uint32) error                 { return x.c.be.Se
 // startup runs the handshake up to the first ReadyForQuery. It returns false
 // when the connection should close (cancel request, bad start-up, refused).
 func (c *conn) startup() bool {
-	c.nc.SetReadDeadline(time.Now().Add(startupTimeout))
+	c.setReadDeadline(time.Now().Add(startupTimeout))
 	var sm *pgproto3.StartupMessage
 	for sm == nil {
 		msg, err := c.be.ReceiveStartupMessage()
@@ -79,7 +79,7 @@ func (c *conn) startup() bool {
 		c.fatal(sqlerr.New("57P03", "the database system is shutting down"))
 		return false
 	}
-	c.nc.SetReadDeadline(time.Time{})
+	c.setReadDeadline(time.Time{})
 	c.log = c.log.With("pid", c.pid, "user", user, "database", db)
 
 	c.out.send(&pgproto3.AuthenticationOk{})
