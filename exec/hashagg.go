@@ -251,6 +251,11 @@ func (h *hashAggregate) mergePartition(tc *TaskContext, sh *aggShared, part int)
 }
 
 func (h *hashAggregate) Open(tc *TaskContext, partition int) (Operator, error) {
+	for _, dt := range h.keyTypes() {
+		if err := keyTypeError(dt); err != nil {
+			return nil, err
+		}
+	}
 	sh := tc.Shared(h, func() any { return &aggShared{} }).(*aggShared)
 	return &hashAggOp{h: h, tc: tc, sh: sh, part: partition}, nil
 }

@@ -128,6 +128,11 @@ func (j *hashJoin) Open(tc *TaskContext, partition int) (Operator, error) {
 		return nil, sqlerr.New(sqlerr.Internal, "hash join: %d probe keys, %d build keys", len(j.probeKeys), len(j.buildKeys))
 	}
 	for i := range j.probeKeys {
+		for _, dt := range []arrow.DataType{j.probe.Schema().Field(j.probeKeys[i]).Type, j.build.Schema().Field(j.buildKeys[i]).Type} {
+			if err := keyTypeError(dt); err != nil {
+				return nil, err
+			}
+		}
 		pk := keyKindOf(j.probe.Schema().Field(j.probeKeys[i]).Type)
 		bk := keyKindOf(j.build.Schema().Field(j.buildKeys[i]).Type)
 		if pk != bk {

@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/lodedb/lode/catalog/sqlerr"
 )
 
 // Hash tables shared by the hash aggregate and the hash join: keys are
@@ -46,6 +47,16 @@ func keyKindOf(dt arrow.DataType) keyKind {
 		return keyStr
 	}
 	panic(fmt.Sprintf("exec: unsupported key type %s", dt))
+}
+
+// keyTypeError reports a key type the hash tables cannot handle.
+func keyTypeError(dt arrow.DataType) error {
+	switch dt.ID() {
+	case arrow.INT16, arrow.INT32, arrow.INT64, arrow.DATE32, arrow.TIMESTAMP,
+		arrow.FLOAT32, arrow.FLOAT64, arrow.BOOL, arrow.DECIMAL128, arrow.STRING:
+		return nil
+	}
+	return sqlerr.New(sqlerr.FeatureNotSupported, "cannot hash values of type %s", dt)
 }
 
 func keyWidth(k keyKind) int {
