@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // rowsPerInsert is the size of every INSERT in the crash stream: a partially
@@ -101,7 +103,11 @@ func TestCrash(t *testing.T) {
 			vals = append(vals, fmt.Sprintf("(%d, %d)", batch*rowsPerInsert+k, batch))
 		}
 		if _, err := conn.Exec(ctx, "INSERT INTO crash_t VALUES "+strings.Join(vals, ", ")); err != nil {
-			inFlight = 1 // this one may or may not have committed
+			var pe *pgconn.PgError
+			if errors.As(err, &pe) {
+				t.Fatalf("INSERT %d failed before the kill: %v", batch, err)
+			}
+			inFlight = 1 // the connection died: this one may or may not have committed
 			break
 		}
 		acked.Add(1)
