@@ -28,13 +28,17 @@ type Outcome struct {
 	Err    string // empty when the record passed
 }
 
-// RunFile runs every applicable record and reports each outcome. Records
-// with the same label must give the same hash.
-func RunFile(f *File, ex Executor) []Outcome {
+// RunFile runs every record that applies to an engine with the given names
+// (default: Lode, as "postgresql" and "lode") and reports each outcome.
+// Records with the same label must give the same hash.
+func RunFile(f *File, ex Executor, engines ...string) []Outcome {
+	if len(engines) == 0 {
+		engines = []string{EngineName, "lode"}
+	}
 	var out []Outcome
 	labels := map[string]string{}
 	for i, r := range f.Records {
-		if !r.Applies() {
+		if !r.Applies(engines) {
 			continue
 		}
 		err := runRecord(r, f.HashThreshold[i], ex, labels)
