@@ -95,7 +95,7 @@ func (s *Session) runShow(v *pg.VariableShowStmt) (*Result, error) {
 		return nil, err
 	}
 	d, _ := findSetting(name)
-	return textResult(strings.ToLower(d.name), []string{val}, "SHOW"), nil
+	return textResult(d.name, []string{val}, "SHOW"), nil
 }
 
 func (s *Session) showAll() *Result {
