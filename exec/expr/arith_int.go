@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/lodedb/lode/catalog/sqlerr"
 	"github.com/lodedb/lode/catalog/types"
 	"github.com/lodedb/lode/exec/batch"
@@ -61,7 +62,13 @@ func intArithKernel[T intT](op byte, t types.T) kernel {
 		n := b.NumRows()
 		la, ra := args[0], args[1]
 		x, y := vals[T](la), vals[T](ra)
-		buf, out := newVals[T](ctx.Alloc, n)
+		var buf *memory.Buffer
+		var out []T
+		if b.Sel == nil && (op == '+' || op == '-' || op == '*') {
+			buf, out = newValsNoClear[T](ctx.Alloc, n) // every row is written
+		} else {
+			buf, out = newVals[T](ctx.Alloc, n)
+		}
 		var bad int64
 		switch op {
 		case '+':

@@ -32,11 +32,17 @@ func vals[T fixed](a arrow.Array) []T {
 
 // newVals allocates a zeroed value buffer of n Ts.
 func newVals[T fixed](mem memory.Allocator, n int) (*memory.Buffer, []T) {
+	buf, out := newValsNoClear[T](mem, n)
+	clear(out)
+	return buf, out
+}
+
+// newValsNoClear is newVals for callers that write every row themselves.
+func newValsNoClear[T fixed](mem memory.Allocator, n int) (*memory.Buffer, []T) {
 	var z T
 	buf := memory.NewResizableBuffer(mem)
 	buf.Resize(n * int(unsafe.Sizeof(z)))
 	b := buf.Bytes()
-	clear(b)
 	if n == 0 {
 		return buf, nil
 	}
