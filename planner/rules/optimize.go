@@ -6,6 +6,7 @@ import "github.com/lodedb/lode/planner"
 
 // Optimize rewrites a bound plan into an equivalent, cheaper one.
 func Optimize(p planner.Plan) (planner.Plan, error) {
+	p = FoldConstants(p)
 	p = PushDownFilters(p)
 	p = PruneColumns(p)
 	return p, nil
