@@ -25,7 +25,7 @@ func benchRows() int {
 
 const (
 	createSQL = `CREATE TABLE t (id bigint, k integer, v bigint, f double precision)`
-	insertSQL = `INSERT INTO t SELECT i, i % 1000, i * 2, CAST(i AS double precision) / 7 FROM generate_series(1, %d) AS g(i)`
+	insertSQL = `INSERT INTO t SELECT i, i %% 1000, i * 2, CAST(i AS double precision) / 7 FROM generate_series(1, %d) AS g(i)`
 	groupSQL  = `SELECT k, sum(v), count(*) FROM t GROUP BY k`
 )
 

@@ -28,7 +28,7 @@ func NewFilter(child PhysicalPlan, cond planner.Expr) (*FilterPlan, error) {
 	return &FilterPlan{Child: child, Cond: cond, eval: ev}, nil
 }
 
-func (p *FilterPlan) Schema() *arrow.Schema     { return p.Child.Schema() }
+func (p *FilterPlan) Schema() *arrow.Schema    { return p.Child.Schema() }
 func (p *FilterPlan) Children() []PhysicalPlan { return []PhysicalPlan{p.Child} }
 func (p *FilterPlan) Partitions() int          { return p.Child.Partitions() }
 func (p *FilterPlan) String() string           { return "Filter " + p.Cond.String() }

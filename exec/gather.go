@@ -15,7 +15,7 @@ type GatherPlan struct {
 	Child PhysicalPlan
 }
 
-func (p *GatherPlan) Schema() *arrow.Schema     { return p.Child.Schema() }
+func (p *GatherPlan) Schema() *arrow.Schema    { return p.Child.Schema() }
 func (p *GatherPlan) Children() []PhysicalPlan { return []PhysicalPlan{p.Child} }
 func (p *GatherPlan) Partitions() int          { return 1 }
 func (p *GatherPlan) String() string           { return "Gather" }

@@ -744,8 +744,7 @@ func (s *mmStrState) better(g int32, x []byte) bool {
 
 func (s *mmStrState) update(arr arrow.Array, rows []int32, n int, gids []int32) error {
 	a := arr.(*array.String)
-	vo := a.ValueOffsets()
-	vb := a.ValueBytes()
+	vo, vb := batch.StringBuffers(a)
 	hasNull := arr.NullN() > 0
 	for i, g := range gids[:n] {
 		r := rowAt(rows, i)

@@ -3,6 +3,7 @@ package exec
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/lodedb/lode/exec/batch"
 	"hash/maphash"
 	"math"
 
@@ -357,8 +358,7 @@ func (e *keyEncoder) encodeBytes(arrs []arrow.Array, rows []int32, n int, prefix
 			}
 		case keyStr:
 			sa := a.(*array.String)
-			vo := sa.ValueOffsets()
-			vb := sa.ValueBytes()
+			vo, vb := batch.StringBuffers(sa)
 			for i := 0; i < n; i++ {
 				r := rowAt(rows, i)
 				p := pos[i]

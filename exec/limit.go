@@ -16,7 +16,7 @@ type LimitPlan struct {
 	Count, Offset int64
 }
 
-func (p *LimitPlan) Schema() *arrow.Schema     { return p.Child.Schema() }
+func (p *LimitPlan) Schema() *arrow.Schema    { return p.Child.Schema() }
 func (p *LimitPlan) Children() []PhysicalPlan { return []PhysicalPlan{p.Child} }
 func (p *LimitPlan) Partitions() int          { return 1 }
 func (p *LimitPlan) String() string {

@@ -34,7 +34,7 @@ func NewProject(child PhysicalPlan, exprs []planner.Expr, schema *arrow.Schema) 
 	return p, nil
 }
 
-func (p *ProjectPlan) Schema() *arrow.Schema     { return p.schema }
+func (p *ProjectPlan) Schema() *arrow.Schema    { return p.schema }
 func (p *ProjectPlan) Children() []PhysicalPlan { return []PhysicalPlan{p.Child} }
 func (p *ProjectPlan) Partitions() int          { return p.Child.Partitions() }
 func (p *ProjectPlan) String() string {

@@ -21,15 +21,15 @@ import (
 // pairs; every partition pulls the next morsel from a shared counter, so
 // fast workers take more and no partition idles while work remains.
 type ScanPlan struct {
-	Name     string
-	Dir      string // table root; file paths are relative to it
-	Files    []delta.DataFile
-	Columns  []string      // physical column names read, in output order
-	schema   *arrow.Schema // output schema
-	read     *arrow.Schema // the stored fields read (storage names and types)
-	workers  int
-	Filters  []planner.Expr // for EXPLAIN (applied by a Filter above)
-	Skipped  int            // files skipped by statistics at plan time
+	Name    string
+	Dir     string // table root; file paths are relative to it
+	Files   []delta.DataFile
+	Columns []string      // physical column names read, in output order
+	schema  *arrow.Schema // output schema
+	read    *arrow.Schema // the stored fields read (storage names and types)
+	workers int
+	Filters []planner.Expr // for EXPLAIN (applied by a Filter above)
+	Skipped int            // files skipped by statistics at plan time
 }
 
 func (bd *Builder) buildScan(n *planner.Scan) (PhysicalPlan, error) {
@@ -66,7 +66,7 @@ func (bd *Builder) buildScan(n *planner.Scan) (PhysicalPlan, error) {
 	return out, nil
 }
 
-func (p *ScanPlan) Schema() *arrow.Schema     { return p.schema }
+func (p *ScanPlan) Schema() *arrow.Schema    { return p.schema }
 func (p *ScanPlan) Children() []PhysicalPlan { return nil }
 func (p *ScanPlan) Partitions() int {
 	// No more partitions than files: a small table stays in order.
@@ -169,6 +169,12 @@ func (o *scanOp) Next(ctx context.Context) (batch.Batch, error) {
 				return batch.Batch{}, err
 			}
 			o.file, o.fidx = f, m.file
+		}
+		if len(o.p.Columns) == 0 {
+			// Nothing to decode (count(*)): only the row count matters.
+			o.cur = array.NewRecord(o.p.schema, nil, o.file.RowGroupNumRows(m.rowGroup))
+			o.off = 0
+			continue
 		}
 		rec, err := o.file.ReadRowGroup(m.rowGroup, o.p.Columns, o.p.read, o.tc.Eval.Alloc)
 		if err != nil {

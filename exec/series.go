@@ -48,7 +48,7 @@ func constInt(e planner.Expr) (int64, bool) {
 	return 0, false
 }
 
-func (p *SeriesPlan) Schema() *arrow.Schema     { return p.schema }
+func (p *SeriesPlan) Schema() *arrow.Schema    { return p.schema }
 func (p *SeriesPlan) Children() []PhysicalPlan { return nil }
 func (p *SeriesPlan) Partitions() int          { return p.parts }
 func (p *SeriesPlan) String() string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"github.com/lodedb/lode/exec/batch"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -108,7 +109,7 @@ func valueCmp(arr arrow.Array) func(i, j int) int {
 		v := a.Values()
 		return func(i, j int) int { return v[i].Cmp(v[j]) }
 	case *array.String:
-		offs, data := a.ValueOffsets(), a.ValueBytes()
+		offs, data := batch.StringBuffers(a)
 		return func(i, j int) int {
 			return bytes.Compare(data[offs[i]:offs[i+1]], data[offs[j]:offs[j+1]])
 		}

@@ -16,7 +16,7 @@ func NewUnionAll(branches []PhysicalPlan, schema *arrow.Schema) *UnionAllPlan {
 	return &UnionAllPlan{Branches: branches, schema: schema}
 }
 
-func (p *UnionAllPlan) Schema() *arrow.Schema     { return p.schema }
+func (p *UnionAllPlan) Schema() *arrow.Schema    { return p.schema }
 func (p *UnionAllPlan) Children() []PhysicalPlan { return p.Branches }
 func (p *UnionAllPlan) String() string           { return "UnionAll" }
 func (p *UnionAllPlan) Partitions() int {

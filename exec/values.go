@@ -38,7 +38,7 @@ func NewValues(rows [][]planner.Expr, schema *arrow.Schema) (*ValuesPlan, error)
 	return p, nil
 }
 
-func (p *ValuesPlan) Schema() *arrow.Schema     { return p.schema }
+func (p *ValuesPlan) Schema() *arrow.Schema    { return p.schema }
 func (p *ValuesPlan) Children() []PhysicalPlan { return nil }
 func (p *ValuesPlan) Partitions() int          { return 1 }
 func (p *ValuesPlan) String() string           { return fmt.Sprintf("Values %d rows", len(p.Rows)) }

@@ -17,6 +17,11 @@ type Binder struct {
 	SearchPath []string // schemas tried for unqualified names
 	SQL        string   // the full query text, for error positions
 	ParamTypes []Param  // types of $n parameters (filled as they are seen)
+
+	// keepUnknownOnce leaves untyped literals in the next top-level select
+	// list untyped, for INSERT … SELECT to type them as its target columns
+	// (PostgreSQL does the same; elsewhere they become text).
+	keepUnknownOnce bool
 }
 
 // errAt attaches a statement position (PostgreSQL's 1-based character

@@ -94,7 +94,10 @@ func (b *Binder) BindInsert(ins *pg.InsertStmt) (*Insert, error) {
 			return nil, err
 		}
 	default:
-		if src, err = b.BindSelect(sel); err != nil {
+		b.keepUnknownOnce = true
+		src, err = b.BindSelect(sel)
+		b.keepUnknownOnce = false
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -127,6 +130,18 @@ func (b *Binder) BindInsert(ins *pg.InsertStmt) (*Insert, error) {
 			continue
 		}
 		c := srcCols[j]
+		if c.T.Kind == types.Unknown {
+			// An untyped literal of the select list takes the column's type.
+			if lit, ok := unknownLiteral(src, srcIndex[j]); ok {
+				v, err := b.coerce(lit, t, -1)
+				if err != nil {
+					return nil, err
+				}
+				exprs[i] = v
+				continue
+			}
+			c.T = types.TText
+		}
 		e, err := b.assignCast(&ColumnRef{Index: srcIndex[j], Name: c.Name, T: c.T}, t, schema.Field(i).Name)
 		if err != nil {
 			return nil, err
@@ -152,4 +167,15 @@ func (b *Binder) assignCast(e Expr, t types.T, col string) (Expr, error) {
 		return nil, e
 	}
 	return &Cast{Arg: e, T: t}, nil
+}
+
+// unknownLiteral finds the untyped literal behind column i of a select
+// list projection.
+func unknownLiteral(p Plan, i int) (*Literal, bool) {
+	proj, ok := p.(*Project)
+	if !ok || i >= len(proj.Exprs) {
+		return nil, false
+	}
+	lit, ok := proj.Exprs[i].(*Literal)
+	return lit, ok && lit.T.Kind == types.Unknown
 }

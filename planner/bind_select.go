@@ -192,6 +192,8 @@ func (b *Binder) coerceAssign(e Expr, t types.T, assign bool) (Expr, error) {
 }
 
 func (b *Binder) bindSimpleSelect(s *pg.SelectStmt) (Plan, error) {
+	keep := b.keepUnknownOnce
+	b.keepUnknownOnce = false
 	if s.IntoClause != nil {
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "SELECT INTO is not supported; use CREATE TABLE … AS")
 	}
@@ -212,6 +214,6 @@ func (b *Binder) bindSimpleSelect(s *pg.SelectStmt) (Plan, error) {
 		}
 		plan = &Filter{Input: plan, Cond: cond}
 	}
-	sel := &selectBinder{b: b, stmt: s, in: sc}
+	sel := &selectBinder{b: b, stmt: s, in: sc, keepUnknown: keep}
 	return sel.bind(plan)
 }

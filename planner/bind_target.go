@@ -14,6 +14,8 @@ type selectBinder struct {
 	stmt *pg.SelectStmt
 	in   *scope // FROM output
 
+	keepUnknown bool // leave untyped literals in the select list untyped
+
 	aggs    []*AggCall
 	targets []Expr
 	out     []OutCol
@@ -146,7 +148,7 @@ func (sb *selectBinder) bindTargets(ec *exprCtx) error {
 		if err != nil {
 			return err
 		}
-		if e.Type().Kind == types.Unknown {
+		if e.Type().Kind == types.Unknown && !sb.keepUnknown {
 			// An untyped literal in the output is text, as in PostgreSQL.
 			if e, err = b.coerce(e, types.TText, rt.Location); err != nil {
 				return err

@@ -236,11 +236,13 @@ func (p *Sort) Explain() string {
 	}
 	return "Sort [" + strings.Join(keys, ", ") + "]"
 }
-func (p *Limit) Explain() string          { return fmt.Sprintf("Limit %d offset %d", p.Count, p.Offset) }
-func (p *Distinct) Explain() string       { return "Distinct" }
-func (p *UnionAll) Explain() string       { return "UnionAll" }
-func (p *Values) Explain() string         { return fmt.Sprintf("Values %d rows", len(p.Rows)) }
-func (p *GenerateSeries) Explain() string { return "GenerateSeries(" + exprList([]Expr{p.Start, p.Stop, p.Step}) + ")" }
+func (p *Limit) Explain() string    { return fmt.Sprintf("Limit %d offset %d", p.Count, p.Offset) }
+func (p *Distinct) Explain() string { return "Distinct" }
+func (p *UnionAll) Explain() string { return "UnionAll" }
+func (p *Values) Explain() string   { return fmt.Sprintf("Values %d rows", len(p.Rows)) }
+func (p *GenerateSeries) Explain() string {
+	return "GenerateSeries(" + exprList([]Expr{p.Start, p.Stop, p.Step}) + ")"
+}
 
 // Format renders a logical plan as an indented tree.
 func Format(p Plan) string {

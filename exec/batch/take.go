@@ -136,8 +136,7 @@ func takeBool(mem memory.Allocator, a *array.Boolean, idx []int32) arrow.Array {
 }
 
 func takeString(mem memory.Allocator, a *array.String, idx []int32) arrow.Array {
-	offs := a.ValueOffsets()
-	bytes := a.ValueBytes()
+	offs, bytes := StringBuffers(a)
 	total := 0
 	for _, i := range idx {
 		if i >= 0 {
@@ -167,4 +166,16 @@ func takeString(mem memory.Allocator, a *array.String, idx []int32) arrow.Array 
 		valid.Release()
 	}
 	return array.MakeFromData(data)
+}
+
+// StringBuffers returns a string array's offsets (one per row plus one,
+// already positioned at the array's slice offset) and the whole data
+// buffer they index. Unlike ValueBytes, whose start is rebased to the
+// slice's first value, data[offs[i]:offs[i+1]] is row i even for slices.
+func StringBuffers(a *array.String) (offs []int32, data []byte) {
+	offs = a.ValueOffsets()
+	if b := a.Data().Buffers()[2]; b != nil {
+		data = b.Bytes()
+	}
+	return offs, data
 }
