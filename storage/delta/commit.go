@@ -1,0 +1,51 @@
+package delta
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/storage/objstore"
+)
+
+// maxCommitAttempts bounds how many concurrent commits a writer steps over
+// before giving up.
+const maxCommitAttempts = 1000
+
+// commit publishes actions as the version after readVersion. When another
+// writer got there first, the winners are checked for conflicts: an append
+// (blind, adding new files only) conflicts only with changes to the
+// protocol or metadata, so it moves on to the next version by itself.
+// It returns the version written.
+func (t *Table) commit(ctx context.Context, readVersion int64, actions []Action) (int64, error) {
+	data, err := encodeActions(actions)
+	if err != nil {
+		return 0, err
+	}
+	v := readVersion + 1
+	for range maxCommitAttempts {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		err := t.store.PutIfAbsent(ctx, commitName(v), data)
+		if err == nil {
+			return v, nil
+		}
+		if !errors.Is(err, objstore.ErrExists) {
+			return 0, fmt.Errorf("delta: committing version %d: %w", v, err)
+		}
+		winner, err := readCommit(ctx, t.store, v)
+		if err != nil {
+			return 0, err
+		}
+		for _, a := range winner {
+			if a.MetaData != nil || a.Protocol != nil {
+				return 0, sqlerr.New(sqlerr.SerializationFailure,
+					"could not serialize access: a concurrent transaction changed the metadata of table %s (version %d)", t.dir, v)
+			}
+		}
+		v++
+	}
+	return 0, sqlerr.New(sqlerr.SerializationFailure, "could not commit to table %s: too many concurrent commits", t.dir)
+}

@@ -1,0 +1,176 @@
+package delta
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/google/uuid"
+	"github.com/lodedb/lode/storage/objstore"
+)
+
+// EngineInfo is recorded in every commitInfo Lode writes.
+const EngineInfo = "Lode/0.1"
+
+var (
+	// ErrTableExists is returned by Create when version 0 already exists.
+	ErrTableExists = errors.New("delta: table already exists")
+	// ErrNotATable is returned by Open when the directory has no Delta log.
+	ErrNotATable = errors.New("delta: not a Delta table (no _delta_log versions)")
+)
+
+// Table is a handle on a Delta table at a location. It holds no state
+// beyond the store: every Snapshot re-reads the log, so several handles
+// (or processes) on one table are fine.
+type Table struct {
+	store objstore.Store
+	dir   string
+}
+
+// CreateOptions are the optional parts of a new table's metadata.
+type CreateOptions struct {
+	Name          string
+	Description   string
+	Configuration map[string]string
+	// Operation and OperationParameters go to commitInfo; the default is
+	// "CREATE TABLE".
+	Operation           string
+	OperationParameters map[string]any
+}
+
+// Open returns the table in dir, failing with ErrNotATable when there is no
+// log to read.
+func Open(dir string) (*Table, error) {
+	return OpenStore(objstore.NewLocal(dir), dir)
+}
+
+// OpenStore is Open on any store; dir is only used in messages.
+func OpenStore(store objstore.Store, dir string) (*Table, error) {
+	t := &Table{store: store, dir: dir}
+	if _, err := listLog(context.Background(), store, -1); err != nil {
+		if errors.Is(err, ErrNotATable) {
+			return nil, fmt.Errorf("%w: %s", ErrNotATable, dir)
+		}
+		return nil, err
+	}
+	return t, nil
+}
+
+// Create writes version 0 of a new table in dir. The protocol is the
+// lowest that can carry the schema: 1/2, or 3/7 with timestampNtz when a
+// column is a timestamp without time zone.
+func Create(ctx context.Context, dir string, schema *arrow.Schema, opts CreateOptions) (*Table, error) {
+	return CreateStore(ctx, objstore.NewLocal(dir), dir, schema, opts)
+}
+
+// CreateStore is Create on any store.
+func CreateStore(ctx context.Context, store objstore.Store, dir string, schema *arrow.Schema, opts CreateOptions) (*Table, error) {
+	ss, err := schemaString(schema)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UnixMilli()
+	conf := opts.Configuration
+	if conf == nil {
+		conf = map[string]string{}
+	}
+	md := &Metadata{
+		ID:               uuid.NewString(),
+		Name:             opts.Name,
+		Description:      opts.Description,
+		Format:           Format{Provider: "parquet", Options: map[string]string{}},
+		SchemaString:     ss,
+		PartitionColumns: []string{},
+		Configuration:    conf,
+		CreatedTime:      &now,
+	}
+	op := opts.Operation
+	if op == "" {
+		op = "CREATE TABLE"
+	}
+	params := opts.OperationParameters
+	if params == nil {
+		params = map[string]any{"isManaged": "true", "description": nil, "partitionBy": "[]", "properties": "{}"}
+	}
+	actions := []Action{
+		{CommitInfo: map[string]any{
+			"timestamp":           now,
+			"operation":           op,
+			"operationParameters": params,
+			"isBlindAppend":       true,
+			"engineInfo":          EngineInfo,
+			"txnId":               uuid.NewString(),
+		}},
+		{Protocol: protocolFor(schema)},
+		{MetaData: md},
+	}
+	data, err := encodeActions(actions)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.PutIfAbsent(ctx, commitName(0), data); err != nil {
+		if errors.Is(err, objstore.ErrExists) {
+			return nil, fmt.Errorf("%w: %s", ErrTableExists, dir)
+		}
+		return nil, err
+	}
+	return &Table{store: store, dir: dir}, nil
+}
+
+// protocolFor is the minimal protocol for a schema.
+func protocolFor(schema *arrow.Schema) *Protocol {
+	for _, f := range schema.Fields() {
+		if ts, ok := f.Type.(*arrow.TimestampType); ok && ts.TimeZone == "" {
+			return &Protocol{MinReaderVersion: 3, MinWriterVersion: 7,
+				ReaderFeatures: []string{"timestampNtz"}, WriterFeatures: []string{"timestampNtz"}}
+		}
+	}
+	return &Protocol{MinReaderVersion: 1, MinWriterVersion: 2}
+}
+
+// Dir is the table's location as given to Open or Create.
+func (t *Table) Dir() string { return t.dir }
+
+// Store is the store the table lives in.
+func (t *Table) Store() objstore.Store { return t.store }
+
+// supported table features, by side.
+var (
+	readerFeatures = []string{"timestampNtz"}
+	writerFeatures = []string{"timestampNtz", "appendOnly", "invariants"}
+)
+
+// checkRead fails if reading needs protocol features Lode lacks.
+func checkRead(p *Protocol) error {
+	switch p.MinReaderVersion {
+	case 1:
+		return nil
+	case 3:
+		for _, f := range p.ReaderFeatures {
+			if !slices.Contains(readerFeatures, f) {
+				return fmt.Errorf("delta: table needs reader feature %q, which Lode does not support yet", f)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("delta: table needs reader version %d, Lode reads versions 1 and 3", p.MinReaderVersion)
+}
+
+// checkWrite fails if writing needs protocol features Lode lacks.
+func checkWrite(p *Protocol) error {
+	switch {
+	case p.MinWriterVersion <= 2:
+		return nil
+	case p.MinWriterVersion == 7:
+		for _, f := range p.WriterFeatures {
+			if !slices.Contains(writerFeatures, f) {
+				return fmt.Errorf("delta: table needs writer feature %q, which Lode does not support yet", f)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("delta: table needs writer version %d, Lode writes versions 2 and 7", p.MinWriterVersion)
+}
