@@ -9,6 +9,7 @@ func Optimize(p planner.Plan) (planner.Plan, error) {
 	p = FoldConstants(p)
 	p = PushDownFilters(p)
 	p = PruneColumns(p)
+	p = MergeProjections(p)
 	return p, nil
 }
 
