@@ -122,7 +122,8 @@ func place[T any](out []T, pos int, defs []byte, dense []T) error {
 }
 
 // reinterpret views a slice as another element type of the same size
-// (int32 as arrow.Date32, int64 as arrow.Timestamp) without copying.
+// (int32 as arrow.Date32, int64 as arrow.Timestamp) without copying. It
+// must not be used between types of different sizes.
 func reinterpret[D, S any](s []S) []D {
 	if len(s) == 0 {
 		return nil
@@ -143,7 +144,11 @@ func newFixedBuffer[T any](mem memory.Allocator, n int) (*memory.Buffer, []T) {
 	var zero T
 	buf := memory.NewResizableBuffer(mem)
 	buf.Resize(n * int(unsafe.Sizeof(zero)))
-	return buf, reinterpret[T](buf.Bytes())
+	if n == 0 {
+		return buf, nil
+	}
+	// Arrow allocators align buffers to 64 bytes, enough for any T here.
+	return buf, unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(buf.Bytes()))), n)
 }
 
 // buildArray wraps finished buffers in an array, dropping our references.
