@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	pg "github.com/pganalyze/pg_query_go/v6"
 
+	"github.com/lodedb/lode/catalog"
 	"github.com/lodedb/lode/catalog/sqlerr"
 	"github.com/lodedb/lode/exec"
 	"github.com/lodedb/lode/exec/batch"
@@ -52,7 +53,16 @@ func (s *Session) planLogical(lp planner.Plan) (*plannedQuery, error) {
 }
 
 func (s *Session) taskContext(ctx context.Context) *exec.TaskContext {
-	return exec.NewTaskContext(ctx, s.evalContext(), s.workers(), s.batchSize())
+	tc := exec.NewTaskContext(ctx, s.evalContext(), s.workers(), s.batchSize())
+	tc.Env = &catalog.VirtualEnv{
+		Cat: s.eng.cat, Database: s.database, User: s.user,
+		Setting: func(name string) (string, bool) {
+			v, err := s.set.get(name)
+			return v, err == nil
+		},
+		Settings: s.set.names,
+	}
+	return tc
 }
 
 // collect runs a physical plan to completion and returns its rows as dense

@@ -12,6 +12,7 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/catalog/types"
 	"github.com/lodedb/lode/exec/expr"
 	"github.com/lodedb/lode/planner"
 )
@@ -26,6 +27,11 @@ type Session struct {
 	set      *settings
 
 	txStatus byte // 'I', 'T' or 'E'
+
+	// params and paramTypes hold the arguments of the prepared statement
+	// being executed (nil otherwise).
+	params     []any
+	paramTypes []types.T
 
 	mu     sync.Mutex
 	cancel context.CancelFunc // of the running statement
@@ -152,7 +158,11 @@ func (s *Session) ParameterStatus() map[string]string {
 func (s *Session) Close() { s.Cancel() }
 
 func (s *Session) binder(st planner.Statement) *planner.Binder {
-	return &planner.Binder{Cat: s.eng.cat, Database: s.database, SearchPath: s.searchPath(), SQL: st.Source}
+	b := &planner.Binder{Cat: s.eng.cat, Database: s.database, SearchPath: s.searchPath(), SQL: st.Source}
+	if s.paramTypes != nil {
+		b.ParamTypes = append([]types.T{}, s.paramTypes...)
+	}
+	return b
 }
 
 func (s *Session) searchPath() []string {
@@ -168,6 +178,7 @@ func (s *Session) evalContext() *expr.Context {
 	if loc, err := loadLocation(s.set.vals["TimeZone"]); err == nil {
 		ec.TimeZone = loc
 	}
+	ec.Params = s.params
 	return ec
 }
 

@@ -35,6 +35,8 @@ func (bd *Builder) Build(p planner.Plan) (PhysicalPlan, error) {
 	switch n := p.(type) {
 	case *planner.Scan:
 		return bd.buildScan(n)
+	case *planner.VirtualScan:
+		return bd.buildVirtual(n), nil
 	case *planner.Filter:
 		child, err := bd.Build(n.Input)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/lodedb/lode/catalog"
 	"github.com/lodedb/lode/exec/batch"
 	"github.com/lodedb/lode/exec/expr"
 )
@@ -34,8 +35,9 @@ type Operator interface {
 type TaskContext struct {
 	Ctx       context.Context
 	Eval      *expr.Context
-	Workers   int // parallelism for pipeline breakers and scans
-	BatchSize int // rows per batch produced by sources
+	Env       *catalog.VirtualEnv // for virtual relations (pg_catalog, …)
+	Workers   int                 // parallelism for pipeline breakers and scans
+	BatchSize int                 // rows per batch produced by sources
 
 	mu     sync.Mutex
 	shared map[PhysicalPlan]any

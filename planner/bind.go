@@ -7,6 +7,7 @@ import (
 
 	"github.com/lodedb/lode/catalog"
 	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/catalog/types"
 )
 
 // Binder turns parsed statements into bound logical plans, resolving names
@@ -16,7 +17,10 @@ type Binder struct {
 	Database   string   // the session's catalog
 	SearchPath []string // schemas tried for unqualified names
 	SQL        string   // the full query text, for error positions
-	ParamTypes []Param  // types of $n parameters (filled as they are seen)
+	// ParamTypes holds the type of each $n parameter (index n-1): given by
+	// the client at Parse, or inferred from context while binding (an
+	// Unknown entry is filled by the first coercion the parameter meets).
+	ParamTypes []types.T
 
 	// keepUnknownOnce leaves untyped literals in the next top-level select
 	// list untyped, for INSERT … SELECT to type them as its target columns

@@ -496,7 +496,24 @@ func (b *Binder) bindTypeCast(tc *pg.TypeCast, ec *exprCtx) (Expr, error) {
 }
 
 func (b *Binder) bindParam(p *pg.ParamRef) (Expr, error) {
-	return nil, b.unsupported(p.Location, "parameters are not supported yet")
+	n := int(p.Number)
+	if n < 1 || n > 65535 {
+		return nil, b.errAt(sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $%d", n), p.Location)
+	}
+	for len(b.ParamTypes) < n {
+		b.ParamTypes = append(b.ParamTypes, types.TUnknown)
+	}
+	return &Param{Index: n, T: b.ParamTypes[n-1]}, nil
+}
+
+// FinishParams gives every parameter whose type nothing determined the
+// type text, as PostgreSQL reports such parameters.
+func (b *Binder) FinishParams() {
+	for i, t := range b.ParamTypes {
+		if t.Kind == types.Unknown {
+			b.ParamTypes[i] = types.TText
+		}
+	}
 }
 
 func (b *Binder) bindSQLValueFunction(f *pg.SQLValueFunction) (Expr, error) {

@@ -3,6 +3,7 @@ package planner
 import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
+	"github.com/lodedb/lode/catalog"
 	"github.com/lodedb/lode/catalog/sqlerr"
 	"github.com/lodedb/lode/catalog/types"
 )
@@ -87,6 +88,9 @@ func (b *Binder) requalify(p Plan, alias string, colNames []*pg.Node) (Plan, err
 }
 
 func (b *Binder) bindRangeVar(rv *pg.RangeVar) (Plan, error) {
+	if vs, ok, err := b.bindVirtual(rv); ok || err != nil {
+		return vs, err
+	}
 	name := b.ResolveTable(rv)
 	tab, err := b.Cat.OpenTable(name)
 	if err != nil {
@@ -311,4 +315,47 @@ func (b *Binder) bindRangeFunction(rf *pg.RangeFunction) (Plan, error) {
 	}
 	return &GenerateSeries{Start: args[0], Stop: args[1], Step: args[2],
 		Out: []OutCol{{Name: colName, T: t, Qual: qual}}}, nil
+}
+
+// bindVirtual resolves pg_catalog / information_schema relations: explicitly
+// qualified, or unqualified names found in pg_catalog (searched first, as
+// in PostgreSQL).
+func (b *Binder) bindVirtual(rv *pg.RangeVar) (Plan, bool, error) {
+	schemas := catalog.VirtualSchemas
+	if rv.Schemaname != "" {
+		if !catalog.IsVirtualSchema(rv.Schemaname) {
+			return nil, false, nil
+		}
+		schemas = []string{rv.Schemaname}
+	}
+	for _, s := range schemas {
+		rel, ok := catalog.LookupVirtual(s, rv.Relname)
+		if !ok {
+			continue
+		}
+		qual := rv.Relname
+		if rv.Alias != nil {
+			qual = rv.Alias.Aliasname
+		}
+		vs := &VirtualScan{Schema: s, Table: rv.Relname, Rel: rel}
+		for i, f := range rel.Schema().Fields() {
+			t, err := types.FromField(f)
+			if err != nil {
+				return nil, true, err
+			}
+			vs.Out = append(vs.Out, OutCol{Name: f.Name, T: t, Qual: qual, AttNum: int16(i + 1)})
+		}
+		if rv.Alias != nil {
+			for i, cn := range rv.Alias.Colnames {
+				if i < len(vs.Out) {
+					vs.Out[i].Name = cn.GetString_().Sval
+				}
+			}
+		}
+		return vs, true, nil
+	}
+	if rv.Schemaname != "" {
+		return nil, true, b.errAt(sqlerr.New(sqlerr.UndefinedTable, "relation \"%s.%s\" does not exist", rv.Schemaname, rv.Relname), rv.Location)
+	}
+	return nil, false, nil
 }

@@ -152,15 +152,10 @@ func (b *Binder) bindVariadic(name string, argNodes []*pg.Node, loc int32, ec *e
 
 // resolveScalar type-checks a scalar function call.
 func (b *Binder) resolveScalar(name string, args []Expr, loc int32) (Expr, error) {
-	noFunc := func() error {
-		ts := make([]string, len(args))
-		for i, a := range args {
-			ts[i] = a.Type().String()
-		}
-		e := sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, strings.Join(ts, ", "))
-		e.Hint = "No function matches the given name and argument types. You might need to add explicit type casts."
-		return b.errAt(e, loc)
+	if r, ok := scalarFuncs[name]; ok {
+		return r(b, name, args, loc)
 	}
+	noFunc := func() error { return b.noFunction(name, args, loc) }
 	var err error
 	switch name {
 	case "coalesce", "greatest", "least":
@@ -255,4 +250,15 @@ func (b *Binder) resolveScalar(name string, args []Expr, loc int32) (Expr, error
 		return &Func{Name: "now", T: types.TTimestampTZ}, nil
 	}
 	return nil, noFunc()
+}
+
+// noFunction is PostgreSQL's 42883 for a call no overload matches.
+func (b *Binder) noFunction(name string, args []Expr, loc int32) error {
+	ts := make([]string, len(args))
+	for i, a := range args {
+		ts[i] = a.Type().String()
+	}
+	e := sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, strings.Join(ts, ", "))
+	e.Hint = "No function matches the given name and argument types. You might need to add explicit type casts."
+	return b.errAt(e, loc)
 }

@@ -188,6 +188,9 @@ func (b *Binder) coerceAssign(e Expr, t types.T, assign bool) (Expr, error) {
 	if lit, ok := e.(*Literal); ok && (lit.Value == nil || lit.T.Kind == types.Unknown) {
 		return b.coerce(e, t, -1)
 	}
+	if p, ok := e.(*Param); ok && p.T.Kind == types.Unknown {
+		return b.coerce(e, t, -1)
+	}
 	return &Cast{Arg: e, T: t, Explicit: !assign}, nil
 }
 

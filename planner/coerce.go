@@ -100,6 +100,11 @@ func (b *Binder) coerce(e Expr, t types.T, loc int32) (Expr, error) {
 	if e.Type() == t {
 		return e, nil
 	}
+	if p, ok := e.(*Param); ok && p.T.Kind == types.Unknown && t.Kind != types.Unknown {
+		// The parameter's type is inferred from its first use.
+		b.ParamTypes[p.Index-1] = t
+		return &Param{Index: p.Index, T: t}, nil
+	}
 	if lit, ok := e.(*Literal); ok {
 		if lit.Value == nil {
 			return &Literal{T: t}, nil

@@ -41,6 +41,18 @@ type Scan struct {
 	Out      []OutCol
 }
 
+// VirtualScan reads a relation computed from the catalog (pg_catalog,
+// information_schema, system tables).
+type VirtualScan struct {
+	Schema, Table string
+	Rel           catalog.VirtualRelation
+	Out           []OutCol
+}
+
+func (p *VirtualScan) Columns() []OutCol { return p.Out }
+func (p *VirtualScan) Inputs() []Plan    { return nil }
+func (p *VirtualScan) Explain() string   { return "VirtualScan " + p.Schema + "." + p.Table }
+
 // Filter keeps the rows where Cond is true.
 type Filter struct {
 	Input Plan

@@ -1,0 +1,33 @@
+package types
+
+// FromOID maps a pg_type OID a client sends (e.g. Parse parameter types) to
+// a Lode type; ok is false for OID 0 (unspecified) and unknown OIDs.
+func FromOID(oid uint32) (T, bool) {
+	switch oid {
+	case OIDBool:
+		return TBool, true
+	case OIDInt2:
+		return TInt16, true
+	case OIDInt4:
+		return TInt32, true
+	case OIDInt8:
+		return TInt64, true
+	case OIDFloat4:
+		return TFloat32, true
+	case OIDFloat8:
+		return TFloat64, true
+	case OIDNumeric:
+		return NumericT(0, NumericDefaultScale), true
+	case OIDText:
+		return TText, true
+	case OIDVarchar, 1042: // varchar, bpchar
+		return VarcharT(0), true
+	case OIDDate:
+		return TDate, true
+	case OIDTimestamp:
+		return TTimestamp, true
+	case OIDTimestampTZ:
+		return TTimestampTZ, true
+	}
+	return TUnknown, false
+}
