@@ -2,9 +2,12 @@
 // newline-delimited JSON actions, snapshots replayed from it, and appends
 // committed with put-if-absent so concurrent writers never lose data.
 //
-// Protocol support: reader 1 / writer 2, plus reader 3 / writer 7 with the
-// timestampNtz feature. Checkpoints, column mapping and deletion vectors
-// are not read yet; tables that need them are refused with a clear error.
+// Reading supports reader versions 1-3 with the reader features listed in
+// protocol.go (column mapping, deletion vectors, timestampNtz, v2
+// checkpoints, type widening, vacuumProtocolCheck); snapshots start from
+// the newest readable checkpoint (classic, multi-part or v2 with sidecars)
+// and replay the JSON commits after it. Writing stays at reader 1 /
+// writer 2 (or 3/7 with timestampNtz).
 package delta
 
 import (
@@ -20,6 +23,17 @@ type Action struct {
 	MetaData   *Metadata      `json:"metaData,omitempty"`
 	Add        *AddFile       `json:"add,omitempty"`
 	Remove     *RemoveFile    `json:"remove,omitempty"`
+	// Sidecar and CheckpointMetadata appear only in v2 checkpoints.
+	Sidecar            *Sidecar       `json:"sidecar,omitempty"`
+	CheckpointMetadata map[string]any `json:"checkpointMetadata,omitempty"`
+}
+
+// Sidecar points a v2 checkpoint at a file of its add and remove actions
+// in _delta_log/_sidecars/.
+type Sidecar struct {
+	Path             string `json:"path"`
+	SizeInBytes      int64  `json:"sizeInBytes"`
+	ModificationTime int64  `json:"modificationTime"`
 }
 
 // Protocol is the protocol action: the versions (and, from reader 3 /

@@ -136,6 +136,11 @@ func sqlTypeOf(name string) (types.T, error) {
 // carry Lode's SQL types (types.Field), recovering varchar(n) and
 // unconstrained numeric from the field metadata.
 func parseSchema(s string) (*arrow.Schema, error) {
+	if s == "" {
+		// Some writers' log-only tables carry no schema; they have no
+		// columns to read.
+		return arrow.NewSchema(nil, nil), nil
+	}
 	var st structType
 	if err := json.Unmarshal([]byte(s), &st); err != nil {
 		return nil, fmt.Errorf("delta: bad schemaString: %w", err)

@@ -2,8 +2,10 @@ package delta
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -16,17 +18,25 @@ type Snapshot struct {
 	protocol Protocol
 	metadata Metadata
 	schema   *arrow.Schema
+	mapping  columnMapping
+	partCol  []bool // per schema field
 	files    []DataFile
 }
 
 // DataFile is one live data file of a snapshot.
 type DataFile struct {
-	Path             string // relative to the table root (or an absolute URI), URL-decoded
+	Path             string // relative to the table root (or an absolute path), URL-decoded
 	Size             int64
 	ModificationTime int64 // ms since the epoch
-	PartitionValues  map[string]*string
-	NumRecords       int64                  // -1 when the file has no stats
-	Columns          map[string]ColumnStats // per top-level column; absent = unknown
+	// PartitionValues are the raw partition values by logical column name
+	// (nil = NULL); Partition holds them decoded (ParsePartitionValue).
+	PartitionValues map[string]*string
+	Partition       map[string]any
+	NumRecords      int64                  // -1 when the file has no stats
+	Columns         map[string]ColumnStats // per top-level logical column; absent = unknown
+	// DeletionVector marks deleted rows (Table.DeletedRows reads them);
+	// nil when none are.
+	DeletionVector *DeletionVector
 }
 
 // ColumnStats are a column's statistics in one data file. Min and Max are
@@ -34,7 +44,8 @@ type DataFile struct {
 // int32, int64, float32, float64, decimal128.Num, string, arrow.Date32,
 // arrow.Timestamp in µs). Strings may be truncated prefixes and timestamps
 // are truncated to milliseconds, so they bound values loosely (see the
-// protocol's tightBounds); NullCount is -1 when unknown.
+// protocol's tightBounds); NullCount is -1 when unknown. Partition columns
+// have Min = Max = their value.
 type ColumnStats struct {
 	Min, Max  any
 	NullCount int64
@@ -59,6 +70,21 @@ func (t *Table) snapshot(ctx context.Context, upTo int64) (*Snapshot, error) {
 		return nil, err
 	}
 	r := newReplay()
+	for seg.checkpoint != nil {
+		actions, err := readCheckpoint(ctx, t.store, seg.checkpoint)
+		if err == nil {
+			r.applyCheckpoint(actions)
+			break
+		}
+		if ctx.Err() != nil || !seg.hasFallback() {
+			return nil, err
+		}
+		// An unreadable checkpoint (truncated, half-written): start from
+		// an older one, or from version 0.
+		if err := seg.next(); err != nil {
+			return nil, err
+		}
+	}
 	for _, v := range seg.commits {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -67,23 +93,52 @@ func (t *Table) snapshot(ctx context.Context, upTo int64) (*Snapshot, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.apply(actions)
+		if err := r.apply(actions); err != nil {
+			return nil, fmt.Errorf("delta: version %d: %w", v, err)
+		}
 	}
 	return r.finish(t, seg.version)
 }
 
-// replay reconciles actions in log order: the last add or remove of a path
-// wins, and the latest protocol and metaData win.
+// replay reconciles actions in log order: the last add or remove of a file
+// wins, and the latest protocol and metaData win. A file is its canonical
+// path plus its deletion vector's id, so re-adding a path with a new
+// deletion vector replaces it.
 type replay struct {
 	protocol *Protocol
 	metadata *Metadata
 	adds     map[string]*AddFile
-	order    []string // first-seen order of live paths, for stable file lists
+	order    []string // first-seen order of live keys, for stable file lists
 }
 
 func newReplay() *replay { return &replay{adds: map[string]*AddFile{}} }
 
-func (r *replay) apply(actions []Action) {
+// fileKey is the reconciliation key of a file action.
+func fileKey(path string, dv json.RawMessage) (string, error) {
+	p := canonicalPath(path)
+	d, err := parseDV(dv)
+	if err != nil {
+		return "", err
+	}
+	return p + "\x00" + d.uniqueID(), nil
+}
+
+// canonicalPath is a log path URL-decoded and without a file: scheme, so
+// "file:/a%20b", "file:///a b" and "/a b" are one file.
+func canonicalPath(p string) string {
+	if d, err := url.PathUnescape(p); err == nil {
+		p = d
+	}
+	switch {
+	case strings.HasPrefix(p, "file://"):
+		p = p[len("file://"):]
+	case strings.HasPrefix(p, "file:"):
+		p = p[len("file:"):]
+	}
+	return p
+}
+
+func (r *replay) apply(actions []Action) error {
 	for i := range actions {
 		a := &actions[i]
 		switch {
@@ -92,54 +147,124 @@ func (r *replay) apply(actions []Action) {
 		case a.MetaData != nil:
 			r.metadata = a.MetaData
 		case a.Add != nil:
-			if _, ok := r.adds[a.Add.Path]; !ok {
-				r.order = append(r.order, a.Add.Path)
+			k, err := fileKey(a.Add.Path, a.Add.DeletionVector)
+			if err != nil {
+				return fmt.Errorf("add %s: %w", a.Add.Path, err)
 			}
-			r.adds[a.Add.Path] = a.Add
+			// A path is live once: a new deletion vector for it (the
+			// remove of the old one is in the same commit) replaces it.
+			if _, ok := r.adds[k]; !ok {
+				r.order = append(r.order, k)
+			}
+			r.adds[k] = a.Add
 		case a.Remove != nil:
-			delete(r.adds, a.Remove.Path)
+			k, err := fileKey(a.Remove.Path, a.Remove.DeletionVector)
+			if err != nil {
+				return fmt.Errorf("remove %s: %w", a.Remove.Path, err)
+			}
+			delete(r.adds, k)
 		}
+	}
+	return nil
+}
+
+// applyCheckpoint loads a checkpoint's state: its adds are the live files
+// and its removes only tombstones.
+func (r *replay) applyCheckpoint(actions []Action) {
+	for i := range actions {
+		if actions[i].Remove != nil {
+			continue
+		}
+		// A checkpoint's adds are already reconciled; a bad deletion
+		// vector surfaces when the file is listed (finish).
+		_ = r.apply(actions[i : i+1])
 	}
 }
 
 func (r *replay) finish(t *Table, version int64) (*Snapshot, error) {
-	if r.protocol == nil || r.metadata == nil {
-		return nil, fmt.Errorf("delta: version %d has no protocol or metaData action", version)
+	switch {
+	case r.protocol == nil && r.metadata == nil:
+		return nil, errState(version, "the log has no protocol and no metaData action")
+	case r.protocol == nil:
+		return nil, errState(version, "the log has no protocol action")
+	case r.metadata == nil:
+		return nil, errState(version, "the log has no metaData action")
 	}
 	if err := checkRead(r.protocol); err != nil {
 		return nil, err
-	}
-	if mode := r.metadata.Configuration["delta.columnMapping.mode"]; mode != "" && mode != "none" {
-		return nil, fmt.Errorf("delta: column mapping mode %q is not supported yet", mode)
 	}
 	schema, err := parseSchema(r.metadata.SchemaString)
 	if err != nil {
 		return nil, err
 	}
-	s := &Snapshot{table: t, version: version, protocol: *r.protocol, metadata: *r.metadata, schema: schema}
-	for _, p := range r.order {
-		add, ok := r.adds[p]
+	mapping, err := parseColumnMapping(r.metadata.SchemaString, r.metadata.Configuration["delta.columnMapping.mode"])
+	if err != nil {
+		return nil, err
+	}
+	partCol, err := partitionIndex(schema, r.metadata.PartitionColumns)
+	if err != nil {
+		return nil, err
+	}
+	s := &Snapshot{table: t, version: version, protocol: *r.protocol, metadata: *r.metadata,
+		schema: schema, mapping: mapping, partCol: partCol}
+	for _, k := range r.order {
+		add, ok := r.adds[k]
 		if !ok {
 			continue
 		}
-		if len(add.DeletionVector) > 0 && string(add.DeletionVector) != "null" {
-			return nil, fmt.Errorf("delta: file %s has a deletion vector, which Lode does not read yet", add.Path)
-		}
-		path, err := url.PathUnescape(add.Path)
+		df, err := s.dataFile(add)
 		if err != nil {
-			return nil, fmt.Errorf("delta: bad path %q: %w", add.Path, err)
-		}
-		df := DataFile{Path: path, Size: add.Size, ModificationTime: add.ModificationTime,
-			PartitionValues: add.PartitionValues, NumRecords: -1}
-		if add.Stats != "" {
-			if err := parseStats(add.Stats, schema, &df); err != nil {
-				return nil, fmt.Errorf("delta: stats of %s: %w", add.Path, err)
-			}
+			return nil, fmt.Errorf("delta: file %s: %w", add.Path, err)
 		}
 		s.files = append(s.files, df)
-		delete(r.adds, p) // a path re-added later appears once
+		delete(r.adds, k) // a key re-added later appears once
 	}
 	return s, nil
+}
+
+// dataFile turns a live add into a DataFile: decoded path, deletion
+// vector, typed partition values and stats by logical column name.
+func (s *Snapshot) dataFile(add *AddFile) (DataFile, error) {
+	dv, err := parseDV(add.DeletionVector)
+	if err != nil {
+		return DataFile{}, err
+	}
+	df := DataFile{Path: canonicalPath(add.Path), Size: add.Size, ModificationTime: add.ModificationTime,
+		NumRecords: -1, DeletionVector: dv}
+	if add.Stats != "" {
+		if err := parseStats(add.Stats, s.schema, s.mapping.physical, &df); err != nil {
+			return DataFile{}, fmt.Errorf("stats: %w", err)
+		}
+	}
+	if len(s.metadata.PartitionColumns) == 0 {
+		df.PartitionValues = add.PartitionValues
+		return df, nil
+	}
+	df.PartitionValues = make(map[string]*string, len(s.metadata.PartitionColumns))
+	df.Partition = make(map[string]any, len(s.metadata.PartitionColumns))
+	if df.Columns == nil {
+		df.Columns = map[string]ColumnStats{}
+	}
+	for i, f := range s.schema.Fields() {
+		if !s.partCol[i] {
+			continue
+		}
+		raw, ok := add.PartitionValues[s.mapping.physical[i]]
+		if !ok && s.mapping.physical[i] != f.Name {
+			raw, ok = add.PartitionValues[f.Name]
+		}
+		v, err := ParsePartitionValue(f.Type, raw)
+		if err != nil {
+			return DataFile{}, fmt.Errorf("partition column %q: %w", f.Name, err)
+		}
+		df.PartitionValues[f.Name], df.Partition[f.Name] = raw, v
+		cs := ColumnStats{Min: v, Max: v, NullCount: 0}
+		if v == nil {
+			cs.NullCount = df.NumRecords // all rows (-1 when unknown)
+		}
+		df.Columns[f.Name] = cs
+	}
+	return df, nil
 }
 
 // Version is the snapshot's table version.

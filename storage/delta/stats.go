@@ -110,8 +110,10 @@ func truncateString(s string, isMax bool) (any, bool) {
 }
 
 // parseStats fills df's NumRecords and per-column statistics from the
-// stats JSON of an add action, typing min/max by the table schema.
-func parseStats(s string, schema *arrow.Schema, df *DataFile) error {
+// stats JSON of an add action, typing min/max by the table schema. keys
+// are the names the stats use per schema field (physical names under
+// column mapping); nil means the field names.
+func parseStats(s string, schema *arrow.Schema, keys []string, df *DataFile) error {
 	var raw struct {
 		NumRecords *int64                     `json:"numRecords"`
 		MinValues  map[string]json.RawMessage `json:"minValues"`
@@ -127,16 +129,20 @@ func parseStats(s string, schema *arrow.Schema, df *DataFile) error {
 		df.NumRecords = *raw.NumRecords
 	}
 	df.Columns = make(map[string]ColumnStats, schema.NumFields())
-	for _, f := range schema.Fields() {
+	for i, f := range schema.Fields() {
+		key := f.Name
+		if keys != nil {
+			key = keys[i]
+		}
 		cs := ColumnStats{NullCount: -1}
-		if b, ok := raw.NullCount[f.Name]; ok {
+		if b, ok := raw.NullCount[key]; ok {
 			var n int64
 			if json.Unmarshal(b, &n) == nil { // nested columns hold objects
 				cs.NullCount = n
 			}
 		}
-		cs.Min = parseStatValue(f.Type, raw.MinValues[f.Name])
-		cs.Max = parseStatValue(f.Type, raw.MaxValues[f.Name])
+		cs.Min = parseStatValue(f.Type, raw.MinValues[key])
+		cs.Max = parseStatValue(f.Type, raw.MaxValues[key])
 		df.Columns[f.Name] = cs
 	}
 	return nil

@@ -137,27 +137,8 @@ func (t *Table) Dir() string { return t.dir }
 // Store is the store the table lives in.
 func (t *Table) Store() objstore.Store { return t.store }
 
-// supported table features, by side.
-var (
-	readerFeatures = []string{"timestampNtz"}
-	writerFeatures = []string{"timestampNtz", "appendOnly", "invariants"}
-)
-
-// checkRead fails if reading needs protocol features Lode lacks.
-func checkRead(p *Protocol) error {
-	switch p.MinReaderVersion {
-	case 1:
-		return nil
-	case 3:
-		for _, f := range p.ReaderFeatures {
-			if !slices.Contains(readerFeatures, f) {
-				return fmt.Errorf("delta: table needs reader feature %q, which Lode does not support yet", f)
-			}
-		}
-		return nil
-	}
-	return fmt.Errorf("delta: table needs reader version %d, Lode reads versions 1 and 3", p.MinReaderVersion)
-}
+// writerFeatures are the writer features Lode can write under.
+var writerFeatures = []string{"timestampNtz", "appendOnly", "invariants"}
 
 // checkWrite fails if writing needs protocol features Lode lacks.
 func checkWrite(p *Protocol) error {
