@@ -489,6 +489,9 @@ func (b *Binder) bindTypeCast(tc *pg.TypeCast, ec *exprCtx) (Expr, error) {
 	if lit, ok := arg.(*Literal); ok && (lit.T.Kind == types.Unknown || lit.Value == nil) {
 		return b.coerce(lit, t, tc.Location)
 	}
+	if p, ok := arg.(*Param); ok && p.T.Kind == types.Unknown {
+		return b.coerce(p, t, tc.Location) // $1::int types $1 as int, as in PostgreSQL
+	}
 	if arg.Type() == t {
 		return arg, nil
 	}

@@ -109,7 +109,7 @@ func (c *conn) dispatch(ctx context.Context, msg pgproto3.FrontendMessage) (ok b
 	case *pgproto3.Query:
 		c.simpleQuery(ctx, m.String)
 	case *pgproto3.Parse:
-		c.extended(ctx, func(context.Context) error { return c.handleParse(m) })
+		c.extended(ctx, func(ctx context.Context) error { return c.handleParse(ctx, m) })
 	case *pgproto3.Bind:
 		c.extended(ctx, func(context.Context) error { return c.handleBind(m) })
 	case *pgproto3.Describe:

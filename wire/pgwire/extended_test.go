@@ -22,7 +22,7 @@ func TestExtendedDescribeAndSuspend(t *testing.T) {
 	equalTrace(t, c.untilReady(), []string{
 		"ParseComplete",
 		"ParameterDescription []",
-		"NoData",
+		"RowDescription n:23/4/-1/0/0 s:25/-1/-1/16384/2",
 		"BindComplete",
 		"RowDescription n:23/4/-1/0/0 s:25/-1/-1/16384/2",
 		"DataRow 1|one", "DataRow NULL|two", "PortalSuspended",
@@ -82,8 +82,8 @@ func TestExtendedRejections(t *testing.T) {
 		msgs []pgproto3.FrontendMessage
 		want string
 	}{
-		{[]pgproto3.FrontendMessage{&pgproto3.Parse{Query: "select $1"}},
-			"ErrorResponse ERROR 0A000 query parameters ($1, …) are not supported yet"},
+		{[]pgproto3.FrontendMessage{&pgproto3.Parse{Query: "parse error"}},
+			`ErrorResponse ERROR 42601 syntax error at or near "parse"`},
 		{[]pgproto3.FrontendMessage{&pgproto3.Parse{Query: "create; create"}},
 			"ErrorResponse ERROR 42601 cannot insert multiple commands into a prepared statement"},
 		{[]pgproto3.FrontendMessage{&pgproto3.Execute{Portal: "nope"}},
@@ -92,9 +92,9 @@ func TestExtendedRejections(t *testing.T) {
 		c.send(append(tc.msgs, &pgproto3.Sync{})...)
 		equalTrace(t, c.untilReady(), []string{tc.want, "ReadyForQuery I"})
 	}
-	c.send(&pgproto3.Parse{Query: "select rows"}, &pgproto3.Bind{ResultFormatCodes: []int16{1}}, &pgproto3.Sync{})
+	c.send(&pgproto3.Parse{Query: "select rows"}, &pgproto3.Bind{ResultFormatCodes: []int16{1, 0, 1}}, &pgproto3.Sync{})
 	equalTrace(t, c.untilReady(), []string{
-		"ParseComplete", "ErrorResponse ERROR 0A000 binary result format is not supported yet", "ReadyForQuery I",
+		"ParseComplete", "ErrorResponse ERROR 08P01 bind message has 3 result formats but query has 2 columns", "ReadyForQuery I",
 	})
 	c.send(&pgproto3.Parse{Query: "select rows", ParameterOIDs: []uint32{23}}, &pgproto3.Bind{}, &pgproto3.Sync{})
 	equalTrace(t, c.untilReady(), []string{

@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -72,10 +73,54 @@ func (s *fakeSession) Query(ctx context.Context, sql string) ([]*engine.Result, 
 	return out, nil
 }
 
+// Prepare knows the columns of the canned row-returning statements; "echo
+// $1" takes one text parameter and returns it.
+func (s *fakeSession) Prepare(ctx context.Context, name, sql string, oids []uint32) (*engine.Prepared, error) {
+	if strings.Contains(sql, ";") && strings.TrimSpace(strings.Split(sql, ";")[1]) != "" {
+		return nil, sqlerr.New(sqlerr.SyntaxError, "cannot insert multiple commands into a prepared statement")
+	}
+	p := &engine.Prepared{Name: name, SQL: sql}
+	for _, o := range oids {
+		t, _ := types.FromOID(o)
+		p.ParamTypes = append(p.ParamTypes, t)
+	}
+	switch strings.TrimSpace(sql) {
+	case "select rows":
+		p.Columns = fakeRowsCols
+	case "select none":
+		p.Columns = []engine.Column{{Name: "n", Type: types.TInt64}}
+	case "echo $1":
+		if len(p.ParamTypes) == 0 {
+			p.ParamTypes = []types.T{types.TText}
+		}
+		p.Columns = []engine.Column{{Name: "v", Type: types.TText}}
+	case "parse error":
+		return nil, sqlerr.New(sqlerr.SyntaxError, "syntax error at or near \"parse\"")
+	}
+	return p, nil
+}
+
+func (s *fakeSession) Execute(ctx context.Context, p *engine.Prepared, args []any) (*engine.Result, error) {
+	if strings.TrimSpace(p.SQL) == "echo $1" {
+		cols := []engine.Column{{Name: "v", Type: types.TText}}
+		return &engine.Result{Tag: "SELECT 1", Columns: cols, Records: []arrow.Record{s.record(cols, []any{fmt.Sprint(args[0])})}}, nil
+	}
+	rs, err := s.Query(ctx, p.SQL)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return &engine.Result{EmptyQuery: true}, nil
+	}
+	return rs[0], nil
+}
+
+var fakeRowsCols = []engine.Column{{Name: "n", Type: types.TInt32}, {Name: "s", Type: types.TText, TableOID: 16384, AttNum: 2}}
+
 func (s *fakeSession) one(ctx context.Context, stmt string) (*engine.Result, error) {
 	switch stmt {
 	case "select rows": // 5 rows over two records, with NULLs
-		cols := []engine.Column{{Name: "n", Type: types.TInt32}, {Name: "s", Type: types.TText, TableOID: 16384, AttNum: 2}}
+		cols := fakeRowsCols
 		return &engine.Result{Tag: "SELECT 5", Columns: cols, Records: []arrow.Record{
 			s.record(cols, []any{int32(1), "one"}, []any{nil, "two"}, []any{int32(3), nil}),
 			s.record(cols, []any{int32(4), "four"}, []any{int32(5), "five"}),

@@ -44,6 +44,8 @@ type backend interface {
 // session is the subset of *engine.Session the protocol uses.
 type session interface {
 	Query(ctx context.Context, sql string) ([]*engine.Result, error)
+	Prepare(ctx context.Context, name, sql string, paramOIDs []uint32) (*engine.Prepared, error)
+	Execute(ctx context.Context, p *engine.Prepared, args []any) (*engine.Result, error)
 	TxStatus() byte
 	ParameterStatus() map[string]string
 	Close()

@@ -24,6 +24,7 @@ func (c *conn) simpleQuery(ctx context.Context, sql string) {
 	})
 	for _, r := range results {
 		c.sendResult(r)
+		c.afterStatement(r.Tag)
 		r.Release()
 	}
 	if err != nil {
@@ -43,9 +44,9 @@ func (c *conn) sendResult(r *engine.Result) {
 		return
 	}
 	if r.Columns != nil {
-		c.out.send(rowDescription(r.Columns))
+		c.out.send(rowDescription(r.Columns, nil))
 		for _, rec := range r.Records {
-			c.out.dataRows(rec, r.Columns, 0, int(rec.NumRows()), c.loc)
+			c.out.dataRows(rec, r.Columns, 0, int(rec.NumRows()), c.loc, nil)
 		}
 	}
 	c.out.send(&pgproto3.CommandComplete{CommandTag: []byte(r.Tag)})

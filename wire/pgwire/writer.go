@@ -48,9 +48,9 @@ func (w *writer) flush() {
 	w.buf = w.buf[:0]
 }
 
-// rowDescription describes the result's columns; every column is sent in
-// text format (binary results are not supported yet).
-func rowDescription(cols []engine.Column) *pgproto3.RowDescription {
+// rowDescription describes the result's columns; formats gives each
+// column's format code (nil = all text).
+func rowDescription(cols []engine.Column, formats []int16) *pgproto3.RowDescription {
 	fields := make([]pgproto3.FieldDescription, len(cols))
 	for i, col := range cols {
 		fields[i] = pgproto3.FieldDescription{
@@ -62,6 +62,9 @@ func rowDescription(cols []engine.Column) *pgproto3.RowDescription {
 			TypeModifier:         col.Type.Typmod(),
 			Format:               pgproto3.TextFormat,
 		}
+		if formats != nil {
+			fields[i].Format = formats[i]
+		}
 	}
 	return &pgproto3.RowDescription{Fields: fields}
 }
@@ -69,7 +72,8 @@ func rowDescription(cols []engine.Column) *pgproto3.RowDescription {
 // dataRows appends DataRow messages for rows [from, to) of rec straight into
 // the output buffer: values are formatted in place by types.AppendText, so a
 // row costs no allocation once the buffer has grown.
-func (w *writer) dataRows(rec arrow.Record, cols []engine.Column, from, to int, loc *time.Location) {
+// formats gives each column's format code (nil = all text).
+func (w *writer) dataRows(rec arrow.Record, cols []engine.Column, from, to int, loc *time.Location, formats []int16) {
 	ncol := int(rec.NumCols())
 	arrs := rec.Columns()
 	for r := from; r < to; r++ {
@@ -83,7 +87,11 @@ func (w *writer) dataRows(rec arrow.Record, cols []engine.Column, from, to int, 
 			}
 			lenAt := len(w.buf)
 			w.buf = append(w.buf, 0, 0, 0, 0)
-			w.buf = types.AppendText(w.buf, a, r, cols[j].Type, loc)
+			if formats != nil && formats[j] == pgproto3.BinaryFormat {
+				w.buf = appendBinary(w.buf, a, r, cols[j].Type, loc)
+			} else {
+				w.buf = types.AppendText(w.buf, a, r, cols[j].Type, loc)
+			}
 			binary.BigEndian.PutUint32(w.buf[lenAt:], uint32(len(w.buf)-lenAt-4))
 		}
 		binary.BigEndian.PutUint32(w.buf[start+1:], uint32(len(w.buf)-start-1))
