@@ -26,6 +26,11 @@ type Binder struct {
 	// list untyped, for INSERT … SELECT to type them as its target columns
 	// (PostgreSQL does the same; elsewhere they become text).
 	keepUnknownOnce bool
+
+	// outer is the scope of the enclosing query while a subquery is bound;
+	// outerUsed records that the subquery referenced it (is correlated).
+	outer     *scope
+	outerUsed bool
 }
 
 // errAt attaches a statement position (PostgreSQL's 1-based character

@@ -70,7 +70,7 @@ func (b *Binder) bindExpr(n *pg.Node, ec *exprCtx) (Expr, error) {
 	case n.GetSqlvalueFunction() != nil:
 		return b.bindSQLValueFunction(n.GetSqlvalueFunction())
 	case n.GetSubLink() != nil:
-		return nil, b.unsupported(n.GetSubLink().Location, "subqueries in expressions are not supported yet")
+		return b.bindSubLink(n.GetSubLink(), ec)
 	}
 	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "expression not supported: %T", n.Node)
 }
@@ -83,19 +83,29 @@ func (b *Binder) bindColumnRef(cr *pg.ColumnRef, ec *exprCtx) (Expr, error) {
 		}
 		parts = append(parts, f.GetString_().Sval)
 	}
-	if ec.scope == nil {
-		return nil, b.errAt(sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" does not exist", parts[len(parts)-1]), cr.Location)
+	local := ec.scope
+	if local == nil {
+		local = &scope{}
 	}
 	name := parts[len(parts)-1]
 	qual := ""
 	if len(parts) >= 2 {
 		qual = parts[len(parts)-2]
 	}
-	idx, err := ec.scope.resolve(b, qual, name, cr.Location)
+	idx, err := local.resolve(b, qual, name, cr.Location)
 	if err != nil {
+		// Not a column here: maybe the enclosing query's (a correlated
+		// subquery).
+		if code := sqlerr.Code(err); b.outer != nil && (code == sqlerr.UndefinedColumn || code == sqlerr.UndefinedTable) {
+			if oi, oerr := b.outer.resolve(b, qual, name, cr.Location); oerr == nil {
+				b.outerUsed = true
+				c := b.outer.cols[oi]
+				return &OuterRef{Index: oi, Name: c.Name, T: c.T}, nil
+			}
+		}
 		return nil, err
 	}
-	c := ec.scope.cols[idx]
+	c := local.cols[idx]
 	return &ColumnRef{Index: idx, Name: c.Name, T: c.T}, nil
 }
 

@@ -215,7 +215,9 @@ func (b *Binder) bindSimpleSelect(s *pg.SelectStmt) (Plan, error) {
 		if cond, err = b.coerceBool(cond, -1, "argument of WHERE"); err != nil {
 			return nil, err
 		}
-		plan = &Filter{Input: plan, Cond: cond}
+		if plan, err = b.applyWhere(plan, cond); err != nil {
+			return nil, err
+		}
 	}
 	sel := &selectBinder{b: b, stmt: s, in: sc, keepUnknown: keep}
 	return sel.bind(plan)

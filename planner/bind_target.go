@@ -70,13 +70,36 @@ func (sb *selectBinder) bind(plan Plan) (Plan, error) {
 			if having, err = rw(having); err != nil {
 				return nil, err
 			}
-			plan = &Filter{Input: plan, Cond: having}
+			if plan, err = sb.applyUncorrelated(plan, having, "HAVING"); err != nil {
+				return nil, err
+			}
 		}
 		for i := range keys {
 			if keys[i].hidden != nil {
 				if keys[i].hidden, err = rw(keys[i].hidden); err != nil {
 					return nil, err
 				}
+			}
+		}
+	}
+	// Subqueries in the select list and sort keys become joins below the
+	// projection.
+	for i := range sb.targets {
+		if hasSubquery(sb.targets[i]) {
+			if len(sb.aggs) > 0 || len(groups) > 0 {
+				if err := uncorrelatedOnly(sb.targets[i], "the select list of an aggregate query"); err != nil {
+					return nil, err
+				}
+			}
+			if plan, sb.targets[i], err = b.applySubqueries(plan, sb.targets[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for i := range keys {
+		if keys[i].hidden != nil && hasSubquery(keys[i].hidden) {
+			if plan, keys[i].hidden, err = b.applySubqueries(plan, keys[i].hidden); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -264,4 +287,23 @@ func groupName(g Expr, in *scope) string {
 		return in.cols[c.Index].Name
 	}
 	return g.String()
+}
+
+// applyUncorrelated filters an aggregate's output by cond, whose subqueries
+// may not be correlated (they would refer to columns aggregated away).
+func (sb *selectBinder) applyUncorrelated(plan Plan, cond Expr, clause string) (Plan, error) {
+	if err := uncorrelatedOnly(cond, clause); err != nil {
+		return nil, err
+	}
+	return sb.b.applyWhere(plan, cond)
+}
+
+func uncorrelatedOnly(e Expr, clause string) error {
+	var err error
+	Walk(e, func(x Expr) {
+		if se, ok := x.(*SubqueryExpr); ok && se.Correlated && err == nil {
+			err = sqlerr.New(sqlerr.FeatureNotSupported, "correlated subqueries in %s are not supported yet", clause)
+		}
+	})
+	return err
 }

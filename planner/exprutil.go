@@ -47,6 +47,15 @@ func Rewrite(e Expr, fn func(Expr) (Expr, bool, error)) (Expr, error) {
 			return nil, err
 		}
 		return &c, nil
+	case *SubqueryExpr:
+		if x.Arg == nil {
+			return e, nil
+		}
+		c := *x
+		if c.Arg, err = Rewrite(x.Arg, fn); err != nil {
+			return nil, err
+		}
+		return &c, nil
 	case *InList:
 		c := *x
 		if c.Arg, err = Rewrite(x.Arg, fn); err != nil {

@@ -177,6 +177,19 @@ func pushJoin(n *planner.Join, preds []planner.Expr) planner.Plan {
 			}
 		}
 		c.Cond = and(onJoin)
+	case planner.JoinSemi, planner.JoinAnti:
+		// The output is the left side: WHERE predicates go left; join
+		// conditions on the right side alone filter it first.
+		left = preds
+		for _, pr := range conjuncts(n.Cond) {
+			l, r := classify(pr)
+			if r && !l && !volatile(pr) {
+				right = append(right, shift(pr, -nl))
+			} else {
+				onJoin = append(onJoin, pr)
+			}
+		}
+		c.Cond = and(onJoin)
 	default:
 		keep = preds
 	}

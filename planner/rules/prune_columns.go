@@ -133,8 +133,10 @@ func prune(p planner.Plan, need []bool) (planner.Plan, []int) {
 		nl := len(n.Left.Columns())
 		nr := len(n.Right.Columns())
 		ln, rn := make([]bool, nl), make([]bool, nr)
-		copy(ln, need[:nl])
-		copy(rn, need[nl:])
+		copy(ln, need[:min(nl, len(need))])
+		if len(need) > nl {
+			copy(rn, need[nl:])
+		}
 		if n.Cond != nil {
 			for i := range used(n.Cond) {
 				if i < nl {
@@ -160,6 +162,10 @@ func prune(p planner.Plan, need []bool) (planner.Plan, []int) {
 		c := &planner.Join{Left: l, Right: r, Type: n.Type}
 		if n.Cond != nil {
 			c.Cond = remap(n.Cond, m)
+		}
+		if n.Type == planner.JoinSemi || n.Type == planner.JoinAnti {
+			c.Out = append([]planner.OutCol{}, l.Columns()...)
+			return c, m[:nl]
 		}
 		c.Out = append(append([]planner.OutCol{}, l.Columns()...), r.Columns()...)
 		return c, m
