@@ -49,25 +49,40 @@ func TestCorpus(t *testing.T) {
 		s, _ := eng.NewSession("lode", "main")
 		passed, failed := 0, 0
 		shown := 0
+		reasons := map[string]int{}
 		for _, o := range slt.RunFile(f, &SessionExecutor{S: s}) {
 			if o.Err == "" {
 				passed++
 				continue
 			}
 			failed++
-			if shown < 5 {
+			reasons[reason(o.Err)]++
+			if shown < 3 {
 				shown++
 				t.Logf("%s:%d: %s\n%s", path, o.Record.Line, firstLine(o.Err), o.Record.SQL)
 			}
 		}
 		rel, _ := filepath.Rel(root, path)
 		t.Logf("%s: %d passed, %d failed", rel, passed, failed)
+		for r, n := range reasons {
+			t.Logf("    %6d × %s", n, r)
+		}
 	}
 }
 
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		return s[:i]
+	}
+	return s
+}
+
+// reason is a failure's category: its message with numbers and quoted
+// names stripped, cut short.
+func reason(err string) string {
+	s := firstLine(err)
+	if len(s) > 100 {
+		s = s[:100]
 	}
 	return s
 }
