@@ -87,7 +87,7 @@ func (c *Catalog) CreateTable(ctx context.Context, n Name, schema *arrow.Schema,
 	if !c.SchemaExists(n.Catalog, n.Schema) {
 		return nil, false, sqlerr.New(sqlerr.UndefinedSchema, "schema \"%s\" does not exist", n.Schema)
 	}
-	if c.TableExists(n) {
+	if c.RelationExists(n) {
 		if ifNotExists {
 			return nil, true, nil
 		}
@@ -111,5 +111,6 @@ func (c *Catalog) DropTable(n Name, ifExists bool) (existed bool, err error) {
 		}
 		return false, undefinedTable(n)
 	}
+	c.dropTableIndexes(n)
 	return true, c.moveToTrash(c.TableDir(n))
 }

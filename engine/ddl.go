@@ -168,6 +168,11 @@ func (s *Session) runDrop(ctx context.Context, st planner.Statement, ds *pg.Drop
 				return nil, err
 			}
 			name := b.ResolveTable(rv)
+			if _, isView := s.eng.cat.View(name); isView {
+				e := sqlerr.New(sqlerr.WrongObjectType, "\"%s\" is not a table", rv.Relname)
+				e.Hint = "Use DROP VIEW to remove a view."
+				return nil, e
+			}
 			existed, err := s.eng.cat.DropTable(name, ds.MissingOk)
 			if err != nil {
 				return nil, err

@@ -21,7 +21,14 @@ func (s *Session) dispatch(ctx context.Context, st planner.Statement) (*Result, 
 	case n.GetCreateTableAsStmt() != nil:
 		return s.runCreateTableAs(ctx, st, n.GetCreateTableAsStmt())
 	case n.GetDropStmt() != nil:
+		if t := n.GetDropStmt().RemoveType; t == pg.ObjectType_OBJECT_VIEW || t == pg.ObjectType_OBJECT_INDEX {
+			return s.dropOther(st, n.GetDropStmt())
+		}
 		return s.runDrop(ctx, st, n.GetDropStmt())
+	case n.GetViewStmt() != nil:
+		return s.runCreateView(ctx, st, n.GetViewStmt())
+	case n.GetIndexStmt() != nil:
+		return s.runCreateIndex(st, n.GetIndexStmt())
 	case n.GetCreateSchemaStmt() != nil:
 		return s.runCreateSchema(st, n.GetCreateSchemaStmt())
 	case n.GetCreatedbStmt() != nil:
@@ -52,6 +59,9 @@ func (s *Session) dispatch(ctx context.Context, st planner.Statement) (*Result, 
 		return s.runTransaction(n.GetTransactionStmt())
 	case n.GetExplainStmt() != nil:
 		return s.runExplain(ctx, st, n.GetExplainStmt())
+	}
+	if r, ok, err := s.dispatchPG(ctx, st); ok {
+		return r, err
 	}
 	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "statement not supported: %s", st.Text)
 }

@@ -31,6 +31,8 @@ type Binder struct {
 	// outerUsed records that the subquery referenced it (is correlated).
 	outer     *scope
 	outerUsed bool
+
+	viewDepth int // nesting of view expansion, against cycles
 }
 
 // errAt attaches a statement position (PostgreSQL's 1-based character
@@ -59,7 +61,7 @@ func (b *Binder) ResolveTable(rv *pg.RangeVar) catalog.Name {
 		for _, s := range b.SearchPath {
 			c := n
 			c.Schema = s
-			if b.Cat.TableExists(c) {
+			if b.Cat.RelationExists(c) {
 				return c
 			}
 		}

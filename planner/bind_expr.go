@@ -537,6 +537,10 @@ func (b *Binder) bindSQLValueFunction(f *pg.SQLValueFunction) (Expr, error) {
 		return &Func{Name: "now", T: types.TTimestampTZ}, nil
 	case pg.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP, pg.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP_N:
 		return &Cast{Arg: &Func{Name: "now", T: types.TTimestampTZ}, T: types.TTimestamp}, nil
+	case pg.SQLValueFunctionOp_SVFOP_CURRENT_USER, pg.SQLValueFunctionOp_SVFOP_CURRENT_ROLE, pg.SQLValueFunctionOp_SVFOP_USER:
+		return &Func{Name: "current_user", T: types.TText}, nil // evaluated with the session
+	case pg.SQLValueFunctionOp_SVFOP_SESSION_USER:
+		return &Func{Name: "session_user", T: types.TText}, nil
 	case pg.SQLValueFunctionOp_SVFOP_CURRENT_CATALOG:
 		return &Literal{Value: b.Database, T: types.TText}, nil
 	case pg.SQLValueFunctionOp_SVFOP_CURRENT_SCHEMA:

@@ -92,6 +92,9 @@ func (b *Binder) bindRangeVar(rv *pg.RangeVar) (Plan, error) {
 		return vs, err
 	}
 	name := b.ResolveTable(rv)
+	if v, ok := b.Cat.View(name); ok {
+		return b.bindView(name, v, rv)
+	}
 	tab, err := b.Cat.OpenTable(name)
 	if err != nil {
 		return nil, b.errAt(sqlerr.As(err), rv.Location)
@@ -358,4 +361,34 @@ func (b *Binder) bindVirtual(rv *pg.RangeVar) (Plan, bool, error) {
 		return nil, true, b.errAt(sqlerr.New(sqlerr.UndefinedTable, "relation \"%s.%s\" does not exist", rv.Schemaname, rv.Relname), rv.Location)
 	}
 	return nil, false, nil
+}
+
+// bindView expands a view: its stored SELECT is bound in the view's own
+// catalog and schema, then renamed to the view's columns and alias.
+func (b *Binder) bindView(name catalog.Name, v catalog.ViewDef, rv *pg.RangeVar) (Plan, error) {
+	if b.viewDepth > 32 {
+		return nil, sqlerr.New(sqlerr.InvalidSQLStatement, "view %s refers to itself too deeply", name.Table)
+	}
+	tree, err := pg.Parse(v.SQL)
+	if err != nil || len(tree.Stmts) != 1 || tree.Stmts[0].Stmt.GetSelectStmt() == nil {
+		return nil, sqlerr.New(sqlerr.Internal, "view %s has an invalid definition", name)
+	}
+	child := &Binder{Cat: b.Cat, Database: name.Catalog, SearchPath: []string{name.Schema}, SQL: v.SQL,
+		viewDepth: b.viewDepth + 1}
+	plan, err := child.BindSelect(tree.Stmts[0].Stmt.GetSelectStmt())
+	if err != nil {
+		return nil, err
+	}
+	alias := rv.Relname
+	var cols []*pg.Node
+	for _, c := range v.Columns {
+		cols = append(cols, pg.MakeStrNode(c))
+	}
+	if rv.Alias != nil {
+		alias = rv.Alias.Aliasname
+		if len(rv.Alias.Colnames) > 0 {
+			cols = rv.Alias.Colnames
+		}
+	}
+	return b.requalify(plan, alias, cols)
 }
