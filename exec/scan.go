@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,25 +24,48 @@ import (
 type ScanPlan struct {
 	Name    string
 	Dir     string // table root; file paths are relative to it
+	Table   *delta.Table
 	Files   []delta.DataFile
-	Columns []string      // physical column names read, in output order
+	Columns []string      // physical column names, in output order
 	schema  *arrow.Schema // output schema
 	read    *arrow.Schema // the stored fields read (storage names and types)
+	readCol []string      // physical names of the stored columns read
+	// src maps output column k to field src[k] of read, or, when
+	// negative, to partition column part[-src[k]-1] (a constant per file).
+	src     []int
+	part    []arrow.Field // logical partition fields output
 	workers int
 	Filters []planner.Expr // for EXPLAIN (applied by a Filter above)
 	Skipped int            // files skipped by statistics at plan time
+	// RowGroupsSkipped counts row groups skipped by Parquet footer
+	// statistics in the last execution.
+	RowGroupsSkipped atomic.Int64
+	conds            []pruneCond
+	tableCols        []int // output column k is table column tableCols[k]
 }
 
 func (bd *Builder) buildScan(n *planner.Scan) (PhysicalPlan, error) {
 	files := n.Snapshot.Files()
+	if n.FileSubset != nil {
+		files = n.FileSubset
+	}
 	kept, skipped := pruneFiles(n, files)
 	p := &ScanPlan{
-		Name: n.Name.String(), Dir: n.Table.Dir(), Files: kept, Skipped: skipped,
+		Name: n.Name.String(), Dir: n.Table.Dir(), Table: n.Table, Files: kept, Skipped: skipped,
 		schema: SchemaOf(n.Out), workers: max(bd.Workers, 1), Filters: n.Filters,
+		conds: pruneConds(n), tableCols: n.Cols,
 	}
 	var fields []arrow.Field
 	for _, c := range n.Cols {
-		p.Columns = append(p.Columns, n.Schema.Field(c).Name)
+		phys := n.Snapshot.PhysicalName(c)
+		p.Columns = append(p.Columns, phys)
+		if n.Snapshot.IsPartitionColumn(c) {
+			p.part = append(p.part, n.Schema.Field(c))
+			p.src = append(p.src, -len(p.part))
+			continue
+		}
+		p.src = append(p.src, len(fields))
+		p.readCol = append(p.readCol, phys)
 		fields = append(fields, n.Schema.Field(c))
 	}
 	p.read = arrow.NewSchema(fields, nil)
@@ -91,6 +115,7 @@ type scanState struct {
 type morsel struct {
 	file     int
 	rowGroup int
+	firstRow int64 // file-wide position of the row group's first row
 }
 
 type openFiles struct {
@@ -107,20 +132,83 @@ func (p *ScanPlan) Open(tc *TaskContext, part int) (Operator, error) {
 	return &scanOp{p: p, tc: tc, st: st}, nil
 }
 
-// listMorsels opens each file's footer to learn its row groups.
+// listMorsels opens each file's footer to learn its row groups, leaving
+// out those whose footer statistics prove no row passes the filters.
 func (p *ScanPlan) listMorsels() ([]morsel, error) {
 	var out []morsel
+	skipped := int64(0)
 	for i, f := range p.Files {
 		pf, err := parquet.OpenFile(p.path(f))
 		if err != nil {
 			return nil, fmt.Errorf("table %s: data file %s: %w", p.Name, f.Path, err)
 		}
+		var statIdx map[int]int // table column → index into RowGroupStats
+		if len(p.conds) > 0 {
+			statIdx = p.statIndexes(pf)
+		}
+		first := int64(0)
 		for g := 0; g < pf.NumRowGroups(); g++ {
-			out = append(out, morsel{file: i, rowGroup: g})
+			rows := pf.RowGroupNumRows(g)
+			if len(p.conds) > 0 {
+				st := pf.RowGroupStats(g)
+				ok := mayMatch(p.conds, func(col int) pruneStats {
+					if v, isPart := f.Partition[p.tableField(col).Name]; isPart {
+						return pruneStats{min: v, max: v, allNull: v == nil, nullCount: -1}
+					}
+					idx, found := statIdx[col]
+					if !found {
+						idx = -1
+					}
+					return rowGroupStats(st, rows, idx)
+				})
+				if !ok {
+					skipped++
+					first += rows
+					continue
+				}
+			}
+			out = append(out, morsel{file: i, rowGroup: g, firstRow: first})
+			first += rows
 		}
 		pf.Close()
 	}
+	p.RowGroupsSkipped.Store(skipped)
 	return out, nil
+}
+
+// tableField is the table schema field of a table column the scan outputs.
+func (p *ScanPlan) tableField(col int) arrow.Field {
+	for k, c := range p.tableCols {
+		if c == col {
+			if p.src[k] < 0 {
+				return p.part[-p.src[k]-1]
+			}
+			return p.read.Field(p.src[k])
+		}
+	}
+	return arrow.Field{}
+}
+
+// statIndexes maps the table columns the conditions use to the file's
+// statistics columns, where the file stores the column in the table's
+// type (a widened column's older files are left unpruned).
+func (p *ScanPlan) statIndexes(pf *parquet.File) map[int]int {
+	out := map[int]int{}
+	fs := pf.Schema()
+	for _, c := range p.conds {
+		for k, col := range p.tableCols {
+			if col != c.col || p.src[k] < 0 {
+				continue
+			}
+			want := p.read.Field(p.src[k])
+			for j, ff := range fs.Fields() {
+				if ff.Name == p.readCol[p.src[k]] && arrow.TypeEqual(ff.Type, want.Type) {
+					out[col] = j
+				}
+			}
+		}
+	}
+	return out
 }
 
 func (p *ScanPlan) path(f delta.DataFile) string {
@@ -131,22 +219,29 @@ func (p *ScanPlan) path(f delta.DataFile) string {
 }
 
 type scanOp struct {
-	p    *ScanPlan
-	tc   *TaskContext
-	st   *scanState
-	cur  arrow.Record // the row group being sliced into batches
-	off  int64
-	file *parquet.File
-	fidx int
+	p       *ScanPlan
+	tc      *TaskContext
+	st      *scanState
+	cur     arrow.Record // the row group being sliced into batches
+	off     int64
+	file    *parquet.File
+	fidx    int
+	deleted []int64 // the open file's deleted rows (deletion vector), ascending
+	first   int64   // file-wide position of cur's first row
 }
 
 func (o *scanOp) Next(ctx context.Context) (batch.Batch, error) {
 	for {
 		if o.cur != nil && o.off < o.cur.NumRows() {
 			n := min(int64(o.tc.BatchSize), o.cur.NumRows()-o.off)
-			b := o.cur.NewSlice(o.off, o.off+n)
+			lo := o.off
 			o.off += n
-			return batch.Batch{Rec: b}, nil
+			sel, all := o.live(o.first+lo, n)
+			if !all && len(sel) == 0 {
+				continue // every row of the slice is deleted
+			}
+			b := o.cur.NewSlice(lo, lo+n)
+			return batch.Batch{Rec: b, Sel: sel}, nil
 		}
 		if o.cur != nil {
 			o.cur.Release()
@@ -163,28 +258,89 @@ func (o *scanOp) Next(ctx context.Context) (batch.Batch, error) {
 		if o.file == nil || o.fidx != m.file {
 			if o.file != nil {
 				o.file.Close()
+				o.file = nil
 			}
-			f, err := parquet.OpenFile(o.p.path(o.p.Files[m.file]))
+			df := &o.p.Files[m.file]
+			f, err := parquet.OpenFile(o.p.path(*df))
 			if err != nil {
 				return batch.Batch{}, err
 			}
 			o.file, o.fidx = f, m.file
+			if o.deleted, err = o.p.Table.DeletedRows(ctx, df); err != nil {
+				return batch.Batch{}, fmt.Errorf("table %s: %w", o.p.Name, err)
+			}
 		}
+		o.first, o.off = m.firstRow, 0
+		n := o.file.RowGroupNumRows(m.rowGroup)
 		if len(o.p.Columns) == 0 {
 			// Nothing to decode (count(*)): only the row count matters.
-			o.cur = array.NewRecord(o.p.schema, nil, o.file.RowGroupNumRows(m.rowGroup))
-			o.off = 0
+			o.cur = array.NewRecord(o.p.schema, nil, n)
 			continue
 		}
-		rec, err := o.file.ReadRowGroup(m.rowGroup, o.p.Columns, o.p.read, o.tc.Eval.Alloc)
+		var stored arrow.Record
+		if len(o.p.readCol) > 0 {
+			rec, err := o.file.ReadRowGroup(m.rowGroup, o.p.readCol, o.p.read, o.tc.Eval.Alloc)
+			if err != nil {
+				return batch.Batch{}, fmt.Errorf("table %s: %w", o.p.Name, err)
+			}
+			stored = rec
+		}
+		cur, err := o.p.assemble(stored, &o.p.Files[m.file], n, o.tc)
+		if stored != nil {
+			stored.Release()
+		}
 		if err != nil {
 			return batch.Batch{}, fmt.Errorf("table %s: %w", o.p.Name, err)
 		}
-		// Label the columns with the names the query uses (aliases).
-		o.cur = array.NewRecord(o.p.schema, rec.Columns(), rec.NumRows())
-		rec.Release()
-		o.off = 0
+		o.cur = cur
 	}
+}
+
+// assemble builds the output record of a row group: the stored columns
+// read, and each partition column as a constant; fields are labelled with
+// the names the query uses (aliases).
+func (p *ScanPlan) assemble(stored arrow.Record, f *delta.DataFile, n int64, tc *TaskContext) (arrow.Record, error) {
+	cols := make([]arrow.Array, len(p.src))
+	var made []arrow.Array
+	defer func() {
+		for _, a := range made {
+			a.Release()
+		}
+	}()
+	for k, s := range p.src {
+		if s >= 0 {
+			cols[k] = stored.Column(s)
+			continue
+		}
+		pf := p.part[-s-1]
+		a, err := delta.ConstantArray(pf.Type, f.Partition[pf.Name], int(n), tc.Eval.Alloc)
+		if err != nil {
+			return nil, err
+		}
+		made = append(made, a)
+		cols[k] = a
+	}
+	return array.NewRecord(p.schema, cols, n), nil
+}
+
+// live returns the selection of the n rows from file position pos that
+// the deletion vector keeps; all=true (and a nil selection) when no row
+// in the range is deleted.
+func (o *scanOp) live(pos, n int64) (sel []int32, all bool) {
+	d := o.deleted
+	i, _ := slices.BinarySearch(d, pos)
+	if i == len(d) || d[i] >= pos+n {
+		return nil, true
+	}
+	sel = make([]int32, 0, n-int64(len(d)-i))
+	for r := int64(0); r < n; r++ {
+		if i < len(d) && d[i] == pos+r {
+			i++
+			continue
+		}
+		sel = append(sel, int32(r))
+	}
+	return sel, false
 }
 
 func (o *scanOp) Close() error {
