@@ -16,6 +16,10 @@ func (s *Session) dispatch(ctx context.Context, st planner.Statement) (*Result, 
 		return s.runSelect(ctx, st, n.GetSelectStmt())
 	case n.GetInsertStmt() != nil:
 		return s.runInsert(ctx, st, n.GetInsertStmt())
+	case n.GetDeleteStmt() != nil:
+		return s.runDelete(ctx, st, n.GetDeleteStmt())
+	case n.GetUpdateStmt() != nil:
+		return s.runUpdate(ctx, st, n.GetUpdateStmt())
 	case n.GetCreateStmt() != nil:
 		return s.runCreateTable(ctx, st, n.GetCreateStmt())
 	case n.GetCreateTableAsStmt() != nil:

@@ -45,18 +45,36 @@ func (s *Session) runInsert(ctx context.Context, st planner.Statement, ins *pg.I
 // (a NOT NULL violation, a cast failure, cancellation) aborts the append and
 // removes the files written, so no partial statement is ever visible.
 func (s *Session) writeRows(ctx context.Context, bi *planner.Insert, pp exec.PhysicalPlan, operation string) (int64, error) {
-	tc := s.taskContext(ctx)
 	app := bi.Table.NewAppend(bi.Snapshot)
+	n, err := s.fillAppend(ctx, app, bi.Schema, bi.Name.Table, pp)
+	if err != nil {
+		app.Abort()
+		return 0, err
+	}
+	if n == 0 {
+		app.Abort()
+		return 0, nil
+	}
+	if _, err := app.Commit(ctx, operation, map[string]any{"mode": "Append"}); err != nil {
+		app.Abort()
+		return 0, err
+	}
+	return n, nil
+}
+
+// fillAppend writes pp's rows into new data files of app (not committed).
+func (s *Session) fillAppend(ctx context.Context, app *delta.Append, schema *arrow.Schema, table string, pp exec.PhysicalPlan) (int64, error) {
+	tc := s.taskContext(ctx)
 	nparts := max(pp.Partitions(), 1)
 	writers := make([]*delta.FileWriter, nparts)
 	var mu sync.Mutex
 	var rows atomic.Int64
-	notNull := notNullColumns(bi.Schema)
+	notNull := notNullColumns(schema)
 	err := exec.DrainPartitions(tc, pp, func(p int, b batch.Batch) error {
 		if b.Len() == 0 {
 			return nil
 		}
-		if err := checkNotNull(b, notNull, bi); err != nil {
+		if err := checkNotNull(b, notNull, schema, table); err != nil {
 			return err
 		}
 		rec, err := batch.Compact(tc.Eval.Alloc, b)
@@ -65,7 +83,7 @@ func (s *Session) writeRows(ctx context.Context, bi *planner.Insert, pp exec.Phy
 		}
 		defer rec.Release()
 		// Label the record with the table's schema (names and metadata).
-		rec = relabel(rec, bi.Schema)
+		rec = relabel(rec, schema)
 		mu.Lock()
 		w := writers[p]
 		if w == nil {
@@ -86,19 +104,7 @@ func (s *Session) writeRows(ctx context.Context, bi *planner.Insert, pp exec.Phy
 			}
 		}
 	}
-	if err != nil {
-		app.Abort()
-		return 0, err
-	}
-	if rows.Load() == 0 {
-		app.Abort()
-		return 0, nil
-	}
-	if _, err := app.Commit(ctx, operation, map[string]any{"mode": "Append"}); err != nil {
-		app.Abort()
-		return 0, err
-	}
-	return rows.Load(), nil
+	return rows.Load(), err
 }
 
 func relabel(rec arrow.Record, schema *arrow.Schema) arrow.Record {
@@ -115,7 +121,7 @@ func notNullColumns(schema *arrow.Schema) []int {
 	return out
 }
 
-func checkNotNull(b batch.Batch, cols []int, bi *planner.Insert) error {
+func checkNotNull(b batch.Batch, cols []int, schema *arrow.Schema, table string) error {
 	for _, c := range cols {
 		col := b.Rec.Column(c)
 		if col.NullN() == 0 {
@@ -125,7 +131,7 @@ func checkNotNull(b batch.Batch, cols []int, bi *planner.Insert) error {
 			if col.IsNull(b.Row(i)) {
 				return sqlerr.New(sqlerr.NotNullViolation,
 					"null value in column \"%s\" of relation \"%s\" violates not-null constraint",
-					bi.Schema.Field(c).Name, bi.Name.Table)
+					schema.Field(c).Name, table)
 			}
 		}
 	}

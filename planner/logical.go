@@ -39,6 +39,9 @@ type Scan struct {
 	Cols     []int
 	Filters  []Expr
 	Out      []OutCol
+	// FileSubset, when not nil, restricts the scan to these files of the
+	// snapshot (copy-on-write DML rewrites files one at a time).
+	FileSubset []delta.DataFile
 }
 
 // VirtualScan reads a relation computed from the catalog (pg_catalog,

@@ -35,10 +35,13 @@ type Append struct {
 	part  atomic.Int64
 	mu    sync.Mutex
 	files []AddFile
-	rows  int64
-	bytes int64
-	open  int  // FileWriters not yet closed
-	done  bool // committed or aborted
+	// removes are files of the read snapshot this commit replaces
+	// (copy-on-write DELETE and UPDATE); see Remove.
+	removes []RemoveFile
+	rows    int64
+	bytes   int64
+	open    int  // FileWriters not yet closed
+	done    bool // committed or aborted
 	// published is set once a commit may have become visible; Abort must
 	// not delete files from then on.
 	published bool
@@ -96,7 +99,7 @@ func (a *Append) Commit(ctx context.Context, operation string, params map[string
 	if a.open > 0 {
 		return 0, fmt.Errorf("delta: %d FileWriters are still open", a.open)
 	}
-	if len(a.files) == 0 {
+	if len(a.files) == 0 && len(a.removes) == 0 {
 		a.done = true
 		return a.snap.version, nil
 	}
@@ -110,7 +113,7 @@ func (a *Append) Commit(ctx context.Context, operation string, params map[string
 		"operationParameters": params,
 		"readVersion":         a.snap.version,
 		"isolationLevel":      "Serializable",
-		"isBlindAppend":       true,
+		"isBlindAppend":       len(a.removes) == 0,
 		// Spark writes metric values as strings; readers expect that.
 		"operationMetrics": map[string]string{
 			"numFiles":       strconv.Itoa(len(a.files)),
@@ -120,6 +123,9 @@ func (a *Append) Commit(ctx context.Context, operation string, params map[string
 		"engineInfo": EngineInfo,
 		"txnId":      uuid.NewString(),
 	}})
+	for i := range a.removes {
+		actions = append(actions, Action{Remove: &a.removes[i]})
+	}
 	for i := range a.files {
 		actions = append(actions, Action{Add: &a.files[i]})
 	}

@@ -19,6 +19,14 @@ const maxCommitAttempts = 1000
 // protocol or metadata, so it moves on to the next version by itself.
 // It returns the version written.
 func (t *Table) commit(ctx context.Context, readVersion int64, actions []Action) (int64, error) {
+	// Files this commit removes: a concurrent commit that removed any of
+	// them too (a DELETE/UPDATE/OPTIMIZE of the same data) is a conflict.
+	removing := map[string]bool{}
+	for _, a := range actions {
+		if a.Remove != nil {
+			removing[a.Remove.Path] = true
+		}
+	}
 	data, err := encodeActions(actions)
 	if err != nil {
 		return 0, err
@@ -40,6 +48,10 @@ func (t *Table) commit(ctx context.Context, readVersion int64, actions []Action)
 			return 0, err
 		}
 		for _, a := range winner {
+			if a.Remove != nil && removing[a.Remove.Path] {
+				return 0, sqlerr.New(sqlerr.SerializationFailure,
+					"could not serialize access: a concurrent transaction rewrote file %s of table %s (version %d)", a.Remove.Path, t.dir, v)
+			}
 			if a.MetaData != nil || a.Protocol != nil {
 				return 0, sqlerr.New(sqlerr.SerializationFailure,
 					"could not serialize access: a concurrent transaction changed the metadata of table %s (version %d)", t.dir, v)
