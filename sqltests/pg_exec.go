@@ -39,6 +39,8 @@ func (e *PgExecutor) Query(sql string) ([][]slt.Value, error) {
 			case 20, 21, 23:
 				n, _ := strconv.ParseInt(string(v), 10, 64)
 				row[c] = n
+			case 16:
+				row[c] = string(v) == "t"
 			case 700, 701:
 				f, _ := strconv.ParseFloat(string(v), 64)
 				row[c] = f

@@ -60,6 +60,8 @@ func (e *SessionExecutor) Query(sql string) ([][]slt.Value, error) {
 					row[c] = float64(a.Value(i))
 				case *array.Float64:
 					row[c] = a.Value(i)
+				case *array.Boolean:
+					row[c] = a.Value(i)
 				default:
 					buf = types.AppendText(buf[:0], col, i, last.Columns[c].Type, time.UTC)
 					row[c] = string(buf)
