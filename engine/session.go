@@ -33,6 +33,8 @@ type Session struct {
 	params     []any
 	paramTypes []types.T
 
+	pg *pgState // PREPARE, cursors, backend pid (pgcmd.go)
+
 	mu     sync.Mutex
 	cancel context.CancelFunc // of the running statement
 }
@@ -179,6 +181,7 @@ func (s *Session) evalContext() *expr.Context {
 		ec.TimeZone = loc
 	}
 	ec.Params = s.params
+	ec.Session = s
 	return ec
 }
 

@@ -18,6 +18,9 @@ type Context struct {
 	// convention for each Param's type; a string for a non-text parameter
 	// is parsed as PostgreSQL text input.
 	Params []any
+	// Session answers current_user, current_setting, pg_backend_pid, …
+	// (nil at plan time).
+	Session SessionInfo
 }
 
 // NewContext returns a context with the Go allocator, UTC and the current time.

@@ -79,6 +79,9 @@ func (c *conn) startup() bool {
 		c.fatal(sqlerr.New("57P03", "the database system is shutting down"))
 		return false
 	}
+	if ps, ok := sess.(interface{ SetBackendPID(int32) }); ok {
+		ps.SetBackendPID(int32(c.pid)) // for pg_backend_pid()
+	}
 	c.setReadDeadline(time.Time{})
 	c.log = c.log.With("pid", c.pid, "user", user, "database", db)
 
