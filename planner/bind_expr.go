@@ -185,6 +185,9 @@ func (b *Binder) bindAExpr(a *pg.A_Expr, ec *exprCtx) (Expr, error) {
 		if err != nil {
 			return nil, b.errAt(sqlerr.As(err), a.Location)
 		}
+		if t.Kind == types.Unknown {
+			t = types.TText
+		}
 		if l, err = b.coerce(l, t, a.Location); err != nil {
 			return nil, err
 		}
@@ -293,6 +296,9 @@ func (b *Binder) bindIn(a *pg.A_Expr, ec *exprCtx) (Expr, error) {
 		if t, err = commonType(t, items[i].Type()); err != nil {
 			return nil, b.errAt(sqlerr.As(err), a.Location)
 		}
+	}
+	if t.Kind == types.Unknown {
+		t = types.TText
 	}
 	if l, err = b.coerce(l, t, a.Location); err != nil {
 		return nil, err

@@ -23,6 +23,9 @@ func (b *Binder) binaryOp(op string, l, r Expr, loc int32) (Expr, error) {
 		if err != nil {
 			return nil, noOp()
 		}
+		if t.Kind == types.Unknown {
+			t = types.TText
+		}
 		if l, err = b.coerce(l, t, loc); err != nil {
 			return nil, err
 		}

@@ -32,7 +32,8 @@ func numericRank(k types.Kind) int {
 func commonType(a, b types.T) (types.T, error) {
 	switch {
 	case a.Kind == types.Unknown && b.Kind == types.Unknown:
-		return types.TText, nil
+		// Still undetermined: the caller decides (usually text).
+		return types.TUnknown, nil
 	case a.Kind == types.Unknown:
 		return b, nil
 	case b.Kind == types.Unknown:
