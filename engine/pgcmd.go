@@ -24,6 +24,7 @@ type pgState struct {
 	prepared   map[string]*Prepared
 	cursors    map[string]*cursor
 	backendPID int32
+	copyIO     CopyIO
 }
 
 type cursor struct {
@@ -48,6 +49,9 @@ func (s *Session) SetBackendPID(pid int32) { s.pgs().backendPID = pid }
 func (s *Session) dispatchPG(ctx context.Context, st planner.Statement) (*Result, bool, error) {
 	n := st.Node
 	switch {
+	case n.GetCopyStmt() != nil:
+		r, err := s.runCopy(ctx, st, n.GetCopyStmt())
+		return r, true, err
 	case n.GetDiscardStmt() != nil:
 		r, err := s.runDiscard(n.GetDiscardStmt())
 		return r, true, err

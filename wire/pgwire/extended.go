@@ -184,7 +184,7 @@ func (c *conn) handleDescribe(ctx context.Context, m *pgproto3.Describe) error {
 func mayReturnRows(sql string) bool {
 	f := strings.ToLower(firstWord(sql))
 	switch f {
-	case "fetch", "execute", "show", "explain", "values", "table", "copy":
+	case "fetch", "execute", "show", "explain", "values", "table":
 		return true
 	}
 	return false

@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgproto3/v2"
 	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/engine"
 )
 
 // startupTimeout bounds the handshake, like PostgreSQL's
@@ -81,6 +82,9 @@ func (c *conn) startup() bool {
 	}
 	if ps, ok := sess.(interface{ SetBackendPID(int32) }); ok {
 		ps.SetBackendPID(int32(c.pid)) // for pg_backend_pid()
+	}
+	if cs, ok := sess.(interface{ SetCopyIO(engine.CopyIO) }); ok {
+		cs.SetCopyIO(copyIO{c})
 	}
 	c.setReadDeadline(time.Time{})
 	c.log = c.log.With("pid", c.pid, "user", user, "database", db)
