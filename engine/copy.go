@@ -592,7 +592,6 @@ func appendValue(fb array.Builder, v any) error {
 	return nil
 }
 
-
 func (s *Session) copyOut(ctx context.Context, c *pg.CopyStmt, o copyOpts, cio CopyIO) (*Result, error) {
 	var sql string
 	if c.Query != nil {
