@@ -7,7 +7,7 @@ WAREHOUSE    ?= ./warehouse
 # A later benchmark depends on a module the checksum database does not list.
 export GONOSUMDB := github.com/pingcap/go-tpc
 
-.PHONY: build run test vet bench clean
+.PHONY: build run test vet bench bench-tpch clean
 
 build:
 	$(GO) build -o bin/lode ./cmd/lode
@@ -24,6 +24,17 @@ test: vet
 
 bench:
 	$(GO) test -run=NONE -bench=. ./bench/...
+
+# TPC-H side by side: generates SF $(SF) into TPCH_WAREHOUSE once, then runs
+# the 22 queries on Lode, DuckDB (bench/duckdb, its own module) and
+# PostgreSQL 15, checks them against ../shared's answers (SF 1) or DuckDB's,
+# and tabulates. `make bench-tpch SF=0.01` is a quick smoke run.
+SF             ?= 1
+TPCH_WAREHOUSE ?= bench/tpch/data/sf$(SF)
+TPCH_RESULTS   ?= $(if $(filter 1,$(SF)),bench/tpch/RESULTS.md,bench/tpch/data/RESULTS-sf$(SF).md)
+TPCH_FLAGS     ?=
+bench-tpch:
+	$(GO) run ./bench/tpch/cmd/tpchbench --sf $(SF) --warehouse $(TPCH_WAREHOUSE) --results $(TPCH_RESULTS) $(TPCH_FLAGS)
 
 clean:
 	rm -rf bin
