@@ -49,7 +49,13 @@ func OpenFile(path string) (*File, error) {
 func NewFile(r io.ReaderAt, size int64) (*File, error) {
 	// Page indexes and bloom filters are for point lookups Lode does not do
 	// yet; skipping them saves reads when opening.
-	pf, err := pq.OpenFile(r, size, pq.SkipPageIndex(true), pq.SkipBloomFilters(true), pq.ReadBufferSize(1<<20))
+	// The read buffer is sized to the file so opening a small file does not
+	// allocate a megabyte.
+	buf := int(min(size, 1<<20))
+	if buf < 4096 {
+		buf = 4096
+	}
+	pf, err := pq.OpenFile(r, size, pq.SkipPageIndex(true), pq.SkipBloomFilters(true), pq.ReadBufferSize(buf))
 	if err != nil {
 		return nil, err
 	}
