@@ -49,6 +49,15 @@ func (s *Session) SetBackendPID(pid int32) { s.pgs().backendPID = pid }
 func (s *Session) dispatchPG(ctx context.Context, st planner.Statement) (*Result, bool, error) {
 	n := st.Node
 	switch {
+	case n.GetCreateRoleStmt() != nil:
+		r, err := s.runCreateRole(n.GetCreateRoleStmt())
+		return r, true, err
+	case n.GetAlterRoleStmt() != nil:
+		r, err := s.runAlterRole(n.GetAlterRoleStmt())
+		return r, true, err
+	case n.GetDropRoleStmt() != nil:
+		r, err := s.runDropRole(n.GetDropRoleStmt())
+		return r, true, err
 	case n.GetCopyStmt() != nil:
 		r, err := s.runCopy(ctx, st, n.GetCopyStmt())
 		return r, true, err

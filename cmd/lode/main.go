@@ -78,6 +78,7 @@ func serve(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
 	listen := fs.String("listen", envOr("LODE_LISTEN", "127.0.0.1:5433"), "address to listen on (env LODE_LISTEN)")
 	warehouse := warehouseFlag(fs)
+	hba := fs.String("hba", envOr("LODE_HBA", ""), "pg_hba-style file: lines \"host all all ADDRESS METHOD\" (trust, scram-sha-256, md5, password, reject); default: trust loopback, SCRAM elsewhere")
 	fs.Parse(args)
 
 	eng, err := engine.Open(engine.Config{Warehouse: *warehouse})
@@ -85,6 +86,14 @@ func serve(args []string) error {
 		return err
 	}
 	defer eng.Close()
+	var opts pgwire.Options
+	if *hba != "" {
+		h, err := pgwire.LoadHBA(*hba, eng.PasswordVerifier)
+		if err != nil {
+			return err
+		}
+		opts.Auth = h
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return err
@@ -97,7 +106,7 @@ func serve(args []string) error {
 	host, port, _ := net.SplitHostPort(ln.Addr().String())
 	fmt.Printf("lode %s listening on %s (warehouse %s)\n", version, ln.Addr(), *warehouse)
 	fmt.Printf("connect with: psql -h %s -p %s -U lode main\n", host, port)
-	err = pgwire.Serve(ctx, ln, eng, pgwire.Options{})
+	err = pgwire.Serve(ctx, ln, eng, opts)
 	fmt.Println("lode: shut down")
 	return err
 }

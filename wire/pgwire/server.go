@@ -20,8 +20,8 @@ import (
 
 // Options configures Serve. The zero value is usable.
 type Options struct {
-	// Auth checks credentials during start-up; nil means trust (every user
-	// is let in, as PostgreSQL's "trust" method).
+	// Auth checks credentials during start-up; nil means DefaultHBA for
+	// Serve (trust on loopback, SCRAM-SHA-256 elsewhere).
 	Auth Authenticator
 	// Logger receives connection-level events; nil means slog.Default().
 	Logger *slog.Logger
@@ -32,6 +32,9 @@ type Options struct {
 // running statements, tells idle clients the server is shutting down (FATAL
 // 57P01), waits for every connection to finish and returns nil. It closes ln.
 func Serve(ctx context.Context, ln net.Listener, eng *engine.Engine, opts Options) error {
+	if opts.Auth == nil {
+		opts.Auth = DefaultHBA(eng.PasswordVerifier)
+	}
 	return serve(ctx, ln, engineBackend{eng}, opts)
 }
 

@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"net"
 	"time"
 
 	"github.com/jackc/pgproto3/v2"
@@ -65,7 +66,15 @@ func (c *conn) startup() bool {
 	if db == "" {
 		db = defaultDatabase
 	}
-	if err := c.srv.opts.Auth.Authenticate(exchange{c}, user, db); err != nil {
+	var err error
+	if a, ok := c.srv.opts.Auth.(interface {
+		AuthenticateFrom(AuthExchange, net.Addr, string, string) error
+	}); ok {
+		err = a.AuthenticateFrom(exchange{c}, c.nc.RemoteAddr(), user, db)
+	} else {
+		err = c.srv.opts.Auth.Authenticate(exchange{c}, user, db)
+	}
+	if err != nil {
 		c.fatal(sqlerr.Wrap("28P01", err))
 		return false
 	}
