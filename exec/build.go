@@ -11,6 +11,8 @@ import (
 // Builder turns an optimized logical plan into a physical plan.
 type Builder struct {
 	Workers int
+
+	workTables map[int]*workTable // recursive CTEs being built, by ID
 }
 
 // SchemaOf is the Arrow schema of a logical plan's output.
@@ -37,6 +39,10 @@ func (bd *Builder) Build(p planner.Plan) (PhysicalPlan, error) {
 		return bd.buildScan(n)
 	case *planner.VirtualScan:
 		return bd.buildVirtual(n), nil
+	case *planner.RecursiveCTE:
+		return bd.buildRecursive(n)
+	case *planner.WorkTableScan:
+		return bd.buildWorkTable(n), nil
 	case *planner.Filter:
 		child, err := bd.Build(n.Input)
 		if err != nil {

@@ -33,6 +33,8 @@ type Binder struct {
 	outerUsed bool
 
 	viewDepth int // nesting of view expansion, against cycles
+
+	ctes map[string]*cteDef // WITH names in scope
 }
 
 // errAt attaches a statement position (PostgreSQL's 1-based character

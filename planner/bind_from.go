@@ -88,6 +88,14 @@ func (b *Binder) requalify(p Plan, alias string, colNames []*pg.Node) (Plan, err
 }
 
 func (b *Binder) bindRangeVar(rv *pg.RangeVar) (Plan, error) {
+	if cte, ok := b.ctes[rv.Relname]; ok && rv.Schemaname == "" && rv.Catalogname == "" {
+		alias := rv.Relname
+		var cols []*pg.Node
+		if rv.Alias != nil {
+			alias, cols = rv.Alias.Aliasname, rv.Alias.Colnames
+		}
+		return b.requalify(cte.plan, alias, cols)
+	}
 	if vs, ok, err := b.bindVirtual(rv); ok || err != nil {
 		return vs, err
 	}

@@ -14,7 +14,16 @@ func (b *Binder) ctx() context.Context { return context.Background() }
 // BindSelect binds a SELECT (including VALUES and set operations).
 func (b *Binder) BindSelect(s *pg.SelectStmt) (Plan, error) {
 	if s.WithClause != nil {
-		return nil, b.unsupported(s.WithClause.Location, "WITH is not supported yet")
+		// CTEs are visible to this query only: bind with a copy.
+		child := *b
+		if err := child.bindWith(s.WithClause); err != nil {
+			return nil, err
+		}
+		inner := *s
+		inner.WithClause = nil
+		p, err := child.BindSelect(&inner)
+		b.ParamTypes = child.ParamTypes
+		return p, err
 	}
 	var plan Plan
 	var err error
@@ -39,9 +48,8 @@ func (b *Binder) BindSelect(s *pg.SelectStmt) (Plan, error) {
 }
 
 func (b *Binder) bindSetOp(s *pg.SelectStmt) (Plan, error) {
-	if s.Op != pg.SetOperation_SETOP_UNION {
-		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "%s is not supported yet", s.Op)
-	}
+	opName := map[pg.SetOperation]string{pg.SetOperation_SETOP_UNION: "UNION",
+		pg.SetOperation_SETOP_INTERSECT: "INTERSECT", pg.SetOperation_SETOP_EXCEPT: "EXCEPT"}[s.Op]
 	l, err := b.BindSelect(s.Larg)
 	if err != nil {
 		return nil, err
@@ -52,12 +60,12 @@ func (b *Binder) bindSetOp(s *pg.SelectStmt) (Plan, error) {
 	}
 	lc, rc := visible(l.Columns()), visible(r.Columns())
 	if len(lc) != len(rc) {
-		return nil, sqlerr.New(sqlerr.SyntaxError, "each UNION query must have the same number of columns")
+		return nil, sqlerr.New(sqlerr.SyntaxError, "each %s query must have the same number of columns", opName)
 	}
 	ts := make([]types.T, len(lc))
 	for i := range lc {
 		if ts[i], err = commonType(lc[i].T, rc[i].T); err != nil {
-			return nil, sqlerr.New(sqlerr.DatatypeMismatch, "UNION types %s and %s cannot be matched", lc[i].T, rc[i].T)
+			return nil, sqlerr.New(sqlerr.DatatypeMismatch, "%s types %s and %s cannot be matched", opName, lc[i].T, rc[i].T)
 		}
 		if ts[i].Kind == types.Unknown {
 			ts[i] = types.TText
@@ -73,11 +81,60 @@ func (b *Binder) bindSetOp(s *pg.SelectStmt) (Plan, error) {
 	for i, c := range lc {
 		out[i] = OutCol{Name: c.Name, T: ts[i]}
 	}
+	if s.Op != pg.SetOperation_SETOP_UNION {
+		return b.intersectExcept(l, r, out, s.Op == pg.SetOperation_SETOP_EXCEPT, s.All)
+	}
 	var p Plan = &UnionAll{Branches: []Plan{l, r}, Out: out}
 	if !s.All {
 		p = &Distinct{Input: p}
 	}
 	return p, nil
+}
+
+// intersectExcept keeps the distinct rows of l that are (INTERSECT) or are
+// not (EXCEPT) in r, rows comparing NULLs as equal, as set operations do:
+// a semi or anti join on every column, then DISTINCT.
+func (b *Binder) intersectExcept(l, r Plan, out []OutCol, except, all bool) (Plan, error) {
+	if all {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "INTERSECT ALL and EXCEPT ALL are not supported yet")
+	}
+	l, r = projectVisible(l), projectVisible(r)
+	nl := len(out)
+	var cond Expr
+	for i, c := range out {
+		lc := &ColumnRef{Index: i, Name: c.Name, T: c.T}
+		rc := &ColumnRef{Index: nl + i, Name: c.Name, T: c.T}
+		for _, eq := range nullSafeEquals(lc, rc) {
+			if cond == nil {
+				cond = eq
+			} else {
+				cond = &Func{Name: "and", Args: []Expr{cond, eq}, T: types.TBool}
+			}
+		}
+	}
+	jt := JoinSemi
+	if except {
+		jt = JoinAnti
+	}
+	j := &Join{Left: l, Right: r, Type: jt, Cond: cond, Out: out}
+	return &Distinct{Input: j}, nil
+}
+
+// projectVisible drops hidden columns.
+func projectVisible(p Plan) Plan {
+	cols := p.Columns()
+	if len(visible(cols)) == len(cols) {
+		return p
+	}
+	var exprs []Expr
+	var out []OutCol
+	for i, c := range cols {
+		if !c.Hidden {
+			exprs = append(exprs, &ColumnRef{Index: i, Name: c.Name, T: c.T})
+			out = append(out, c)
+		}
+	}
+	return &Project{Input: p, Exprs: exprs, Out: out}
 }
 
 func visible(cols []OutCol) []OutCol {
