@@ -39,7 +39,7 @@ type WorkTableScanPlan struct {
 	schema *arrow.Schema
 }
 
-func (p *WorkTableScanPlan) Schema() *arrow.Schema     { return p.schema }
+func (p *WorkTableScanPlan) Schema() *arrow.Schema    { return p.schema }
 func (p *WorkTableScanPlan) Children() []PhysicalPlan { return nil }
 func (p *WorkTableScanPlan) Partitions() int          { return 1 }
 func (p *WorkTableScanPlan) String() string           { return "WorkTableScan #" + itoa(p.ID) }
@@ -91,7 +91,7 @@ func (bd *Builder) buildWorkTable(n *planner.WorkTableScan) PhysicalPlan {
 	return &WorkTableScanPlan{ID: n.ID, wt: wt, schema: SchemaOf(n.Out)}
 }
 
-func (p *RecursiveCTEPlan) Schema() *arrow.Schema     { return p.schema }
+func (p *RecursiveCTEPlan) Schema() *arrow.Schema    { return p.schema }
 func (p *RecursiveCTEPlan) Children() []PhysicalPlan { return []PhysicalPlan{p.Anchor, p.Recursive} }
 func (p *RecursiveCTEPlan) Partitions() int          { return 1 }
 func (p *RecursiveCTEPlan) String() string {
