@@ -19,9 +19,12 @@ func (b *Binder) BindSelect(s *pg.SelectStmt) (Plan, error) {
 		if err := child.bindWith(s.WithClause); err != nil {
 			return nil, err
 		}
-		inner := *s
-		inner.WithClause = nil
-		p, err := child.BindSelect(&inner)
+		// Bind the query without its WITH clause (restored afterwards: the
+		// AST belongs to the caller).
+		with := s.WithClause
+		s.WithClause = nil
+		p, err := child.BindSelect(s)
+		s.WithClause = with
 		b.ParamTypes = child.ParamTypes
 		return p, err
 	}
