@@ -41,6 +41,8 @@ func (bd *Builder) Build(p planner.Plan) (PhysicalPlan, error) {
 		return bd.buildVirtual(n), nil
 	case *planner.RecursiveCTE:
 		return bd.buildRecursive(n)
+	case *planner.Window:
+		return bd.buildWindow(n)
 	case *planner.WorkTableScan:
 		return bd.buildWorkTable(n), nil
 	case *planner.Filter:

@@ -35,6 +35,8 @@ type Binder struct {
 	viewDepth int // nesting of view expansion, against cycles
 
 	ctes map[string]*cteDef // WITH names in scope
+
+	windows map[string]*pg.WindowDef // WINDOW clause of the query being bound
 }
 
 // errAt attaches a statement position (PostgreSQL's 1-based character

@@ -13,6 +13,7 @@ import (
 type exprCtx struct {
 	scope  *scope
 	aggs   *[]*AggCall // where aggregate calls are collected; nil = not allowed
+	wins   *[]*WindowCall // where window calls are collected; nil = not allowed
 	clause string      // for "aggregate functions are not allowed in WHERE"
 }
 

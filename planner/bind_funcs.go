@@ -39,7 +39,7 @@ func funcName(names []*pg.Node) string {
 func (b *Binder) bindFuncCall(fc *pg.FuncCall, ec *exprCtx) (Expr, error) {
 	name := funcName(fc.Funcname)
 	if fc.Over != nil {
-		return nil, b.unsupported(fc.Location, "window functions are not supported yet")
+		return b.bindWindow(name, fc, ec)
 	}
 	if aggregateNames[name] {
 		return b.bindAggregate(name, fc, ec)

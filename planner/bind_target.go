@@ -17,13 +17,21 @@ type selectBinder struct {
 	keepUnknown bool // leave untyped literals in the select list untyped
 
 	aggs    []*AggCall
+	wins    []*WindowCall
 	targets []Expr
 	out     []OutCol
 }
 
 func (sb *selectBinder) bind(plan Plan) (Plan, error) {
 	b, s := sb.b, sb.stmt
-	ec := &exprCtx{scope: sb.in, aggs: &sb.aggs}
+	if len(s.WindowClause) > 0 {
+		b.windows = map[string]*pg.WindowDef{}
+		for _, w := range s.WindowClause {
+			wd := w.GetWindowDef()
+			b.windows[wd.Name] = wd
+		}
+	}
+	ec := &exprCtx{scope: sb.in, aggs: &sb.aggs, wins: &sb.wins}
 	if err := sb.bindTargets(ec); err != nil {
 		return nil, err
 	}
@@ -79,6 +87,53 @@ func (sb *selectBinder) bind(plan Plan) (Plan, error) {
 				if keys[i].hidden, err = rw(keys[i].hidden); err != nil {
 					return nil, err
 				}
+			}
+		}
+	}
+	// Window functions run over the (grouped) rows: one Window node adds a
+	// column per call, and references to the calls read those columns.
+	if len(sb.wins) > 0 {
+		if len(sb.aggs) > 0 || len(groups) > 0 || having != nil {
+			for _, w := range sb.wins {
+				rw := func(e Expr) (Expr, error) { return sb.overAggregate(e, groups) }
+				for i := range w.Args {
+					if w.Args[i], err = rw(w.Args[i]); err != nil {
+						return nil, err
+					}
+				}
+				for i := range w.Partition {
+					if w.Partition[i], err = rw(w.Partition[i]); err != nil {
+						return nil, err
+					}
+				}
+				for i := range w.Order {
+					if w.Order[i].Expr, err = rw(w.Order[i].Expr); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+		base := plan.Columns()
+		win := &Window{Input: plan, Calls: sb.wins, Out: append([]OutCol{}, base...)}
+		for _, w := range sb.wins {
+			win.Out = append(win.Out, OutCol{Name: w.Name, T: w.T, Hidden: true})
+		}
+		plan = win
+		toCol := func(e Expr) Expr {
+			r, _ := Rewrite(e, func(x Expr) (Expr, bool, error) {
+				if w, ok := x.(*winRef); ok {
+					return &ColumnRef{Index: len(base) + w.idx, Name: sb.wins[w.idx].Name, T: w.T}, true, nil
+				}
+				return nil, false, nil
+			})
+			return r
+		}
+		for i := range sb.targets {
+			sb.targets[i] = toCol(sb.targets[i])
+		}
+		for i := range keys {
+			if keys[i].hidden != nil {
+				keys[i].hidden = toCol(keys[i].hidden)
 			}
 		}
 	}

@@ -53,6 +53,7 @@ const (
 	InvalidSchemaName     = "3F000"
 	InvalidName           = "42602"
 	TooManyColumns        = "54011"
+	WindowingError        = "42P20"
 	Internal              = "XX000"
 )
 
