@@ -13,6 +13,9 @@ func (b *Binder) binaryOp(op string, l, r Expr, loc int32) (Expr, error) {
 	if op == "!=" {
 		op = "<>"
 	}
+	if e, ok, err := b.extBinaryOp(op, l, r, loc); ok {
+		return e, err
+	}
 	lt, rt := l.Type(), r.Type()
 	noOp := func() error {
 		return b.errAt(sqlerr.New(sqlerr.UndefinedFunction, "operator does not exist: %s %s %s", lt, op, rt), loc)
@@ -155,6 +158,9 @@ func (b *Binder) dateArithmetic(op string, l, r Expr, loc int32, noOp func() err
 }
 
 func (b *Binder) unaryOp(op string, arg Expr, loc int32) (Expr, error) {
+	if e, ok, err := b.extUnaryOp(op, arg, loc); ok {
+		return e, err
+	}
 	t := arg.Type()
 	switch op {
 	case "-":
