@@ -27,7 +27,7 @@ type WindowPlan struct {
 	schema    *arrow.Schema
 }
 
-func (p *WindowPlan) Schema() *arrow.Schema     { return p.schema }
+func (p *WindowPlan) Schema() *arrow.Schema    { return p.schema }
 func (p *WindowPlan) Children() []PhysicalPlan { return []PhysicalPlan{p.Child} }
 func (p *WindowPlan) Partitions() int          { return 1 }
 func (p *WindowPlan) String() string           { return "Window " + p.Call.String() }

@@ -12,9 +12,9 @@ import (
 // exprCtx is where an expression is being bound.
 type exprCtx struct {
 	scope  *scope
-	aggs   *[]*AggCall // where aggregate calls are collected; nil = not allowed
+	aggs   *[]*AggCall    // where aggregate calls are collected; nil = not allowed
 	wins   *[]*WindowCall // where window calls are collected; nil = not allowed
-	clause string      // for "aggregate functions are not allowed in WHERE"
+	clause string         // for "aggregate functions are not allowed in WHERE"
 }
 
 // aggRef stands for the i-th collected aggregate until the aggregate's
