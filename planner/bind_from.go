@@ -174,6 +174,16 @@ func (b *Binder) bindJoin(j *pg.JoinExpr) (Plan, error) {
 			return nil, err
 		}
 		join.Cond = cond
+		if hasSubquery(cond) {
+			p, err := b.joinWithSubqueries(join)
+			if err != nil {
+				return nil, err
+			}
+			if j.Alias != nil {
+				return b.requalify(p, j.Alias.Aliasname, j.Alias.Colnames)
+			}
+			return p, nil
+		}
 	}
 	if j.Alias != nil {
 		return b.requalify(join, j.Alias.Aliasname, j.Alias.Colnames)
@@ -399,4 +409,139 @@ func (b *Binder) bindView(name catalog.Name, v catalog.ViewDef, rv *pg.RangeVar)
 		}
 	}
 	return b.requalify(plan, alias, cols)
+}
+
+// joinWithSubqueries handles subqueries in a join's ON condition. For an
+// inner join the condition is a filter over the cross product. For outer
+// joins each subquery is computed on the side whose columns it reads (as a
+// computed column of that input), which keeps outer-join semantics.
+func (b *Binder) joinWithSubqueries(j *Join) (Plan, error) {
+	nl := len(j.Left.Columns())
+	nr := len(j.Right.Columns())
+	if j.Type == JoinInner || j.Type == JoinCross {
+		cross := &Join{Left: j.Left, Right: j.Right, Type: JoinCross, Out: j.Out}
+		return b.applyWhere(cross, j.Cond)
+	}
+	var subs []*SubqueryExpr
+	Walk(j.Cond, func(x Expr) {
+		if se, ok := x.(*SubqueryExpr); ok {
+			subs = append(subs, se)
+		}
+	})
+	onRight := map[*SubqueryExpr]bool{}
+	for _, se := range subs {
+		usesLeft, usesRight := false, false
+		mark := func(i int) {
+			if i < nl {
+				usesLeft = true
+			} else {
+				usesRight = true
+			}
+		}
+		if se.Arg != nil {
+			Walk(se.Arg, func(e Expr) {
+				if c, ok := e.(*ColumnRef); ok {
+					mark(c.Index)
+				}
+			})
+		}
+		VisitPlanExprs(se.Plan, func(e Expr) {
+			Walk(e, func(x Expr) {
+				if o, ok := x.(*OuterRef); ok {
+					mark(o.Index)
+				}
+			})
+		})
+		if usesLeft && usesRight {
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "a subquery in an outer join condition may use only one side's columns")
+		}
+		onRight[se] = usesRight
+	}
+	left, right := j.Left, j.Right
+	repl := map[*SubqueryExpr]Expr{}
+	for _, se := range subs {
+		if onRight[se] {
+			continue
+		}
+		p, ref, err := b.applyScalar(left, se)
+		if err != nil {
+			return nil, err
+		}
+		left, repl[se] = p, ref
+	}
+	addedLeft := len(left.Columns()) - nl
+	for _, se := range subs {
+		if !onRight[se] {
+			continue
+		}
+		p, ref, err := b.applyScalar(right, shiftSubquery(se, -nl))
+		if err != nil {
+			return nil, err
+		}
+		right, repl[se] = p, ref
+	}
+	nlNew := len(left.Columns())
+	for se, ref := range repl {
+		if onRight[se] {
+			repl[se] = shiftColumns(ref, nlNew)
+		}
+	}
+	cond, _ := Rewrite(j.Cond, func(x Expr) (Expr, bool, error) {
+		switch c := x.(type) {
+		case *SubqueryExpr:
+			return repl[c], true, nil
+		case *ColumnRef:
+			if c.Index >= nl {
+				return &ColumnRef{Index: c.Index + addedLeft, Name: c.Name, T: c.T}, true, nil
+			}
+		}
+		return nil, false, nil
+	})
+	lc, rc := left.Columns(), right.Columns()
+	out := &Join{Left: left, Right: right, Type: j.Type, Cond: cond,
+		Out: append(append([]OutCol{}, lc...), rc...)}
+	// Keep the join's own columns only.
+	var exprs []Expr
+	var cols []OutCol
+	for i := 0; i < nl; i++ {
+		exprs = append(exprs, &ColumnRef{Index: i, Name: lc[i].Name, T: lc[i].T})
+		cols = append(cols, lc[i])
+	}
+	for i := 0; i < nr; i++ {
+		k := nlNew + i
+		exprs = append(exprs, &ColumnRef{Index: k, Name: rc[i].Name, T: rc[i].T})
+		cols = append(cols, rc[i])
+	}
+	return &Project{Input: out, Exprs: exprs, Out: cols}, nil
+}
+
+// shiftSubquery moves a subquery's references into the enclosing row (its
+// argument's columns and its outer references) by delta.
+func shiftSubquery(se *SubqueryExpr, delta int) *SubqueryExpr {
+	c := *se
+	if se.Arg != nil {
+		c.Arg = shiftColumns(se.Arg, delta)
+	}
+	c.Plan = MapPlanExprs(se.Plan, func(e Expr) Expr {
+		r, _ := Rewrite(e, func(x Expr) (Expr, bool, error) {
+			if o, ok := x.(*OuterRef); ok {
+				return &OuterRef{Index: o.Index + delta, Name: o.Name, T: o.T}, true, nil
+			}
+			return nil, false, nil
+		})
+		return r
+	})
+	return &c
+}
+
+func shiftColumns(e Expr, delta int) Expr {
+	r, _ := Rewrite(e, func(x Expr) (Expr, bool, error) {
+		if c, ok := x.(*ColumnRef); ok {
+			cc := *c
+			cc.Index += delta
+			return &cc, true, nil
+		}
+		return nil, false, nil
+	})
+	return r
 }

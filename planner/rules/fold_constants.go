@@ -16,7 +16,7 @@ import (
 // exists, is raised at run time as PostgreSQL would.
 func FoldConstants(p planner.Plan) planner.Plan {
 	ctx := expr.NewContext()
-	return mapExprs(p, func(e planner.Expr) planner.Expr { return fold(ctx, e) })
+	return planner.MapPlanExprs(p, func(e planner.Expr) planner.Expr { return fold(ctx, e) })
 }
 
 func fold(ctx *expr.Context, e planner.Expr) planner.Expr {
@@ -96,81 +96,4 @@ func scalarOf(a arrow.Array) (any, bool) {
 		return int64(x.Value(0)), true
 	}
 	return nil, false
-}
-
-// mapExprs applies f to every expression of every node.
-func mapExprs(p planner.Plan, f func(planner.Expr) planner.Expr) planner.Plan {
-	switch n := p.(type) {
-	case *planner.Scan:
-		c := *n
-		c.Filters = mapList(n.Filters, f)
-		return &c
-	case *planner.Filter:
-		return &planner.Filter{Input: mapExprs(n.Input, f), Cond: f(n.Cond)}
-	case *planner.Project:
-		c := *n
-		c.Input = mapExprs(n.Input, f)
-		c.Exprs = mapList(n.Exprs, f)
-		return &c
-	case *planner.Aggregate:
-		c := *n
-		c.Input = mapExprs(n.Input, f)
-		c.Groups = mapList(n.Groups, f)
-		c.Aggs = make([]*planner.AggCall, len(n.Aggs))
-		for i, a := range n.Aggs {
-			ac := *a
-			ac.Args = mapList(a.Args, f)
-			c.Aggs[i] = &ac
-		}
-		return &c
-	case *planner.Join:
-		c := *n
-		c.Left, c.Right = mapExprs(n.Left, f), mapExprs(n.Right, f)
-		if n.Cond != nil {
-			c.Cond = f(n.Cond)
-		}
-		return &c
-	case *planner.Sort:
-		c := *n
-		c.Input = mapExprs(n.Input, f)
-		c.Keys = make([]planner.SortKey, len(n.Keys))
-		for i, k := range n.Keys {
-			k.Expr = f(k.Expr)
-			c.Keys[i] = k
-		}
-		return &c
-	case *planner.Limit:
-		c := *n
-		c.Input = mapExprs(n.Input, f)
-		return &c
-	case *planner.Distinct:
-		return &planner.Distinct{Input: mapExprs(n.Input, f)}
-	case *planner.UnionAll:
-		c := *n
-		c.Branches = make([]planner.Plan, len(n.Branches))
-		for i, b := range n.Branches {
-			c.Branches[i] = mapExprs(b, f)
-		}
-		return &c
-	case *planner.Values:
-		c := *n
-		c.Rows = make([][]planner.Expr, len(n.Rows))
-		for i, r := range n.Rows {
-			c.Rows[i] = mapList(r, f)
-		}
-		return &c
-	case *planner.GenerateSeries:
-		c := *n
-		c.Start, c.Stop, c.Step = f(n.Start), f(n.Stop), f(n.Step)
-		return &c
-	}
-	return p
-}
-
-func mapList(es []planner.Expr, f func(planner.Expr) planner.Expr) []planner.Expr {
-	out := make([]planner.Expr, len(es))
-	for i, e := range es {
-		out[i] = f(e)
-	}
-	return out
 }
