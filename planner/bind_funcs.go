@@ -26,7 +26,9 @@ func negateLiteral(l *Literal) (*Literal, bool) {
 	return nil, false
 }
 
-var aggregateNames = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true}
+var aggregateNames = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true,
+	"bool_and": true, "bool_or": true, "every": true, "stddev": true, "stddev_samp": true, "stddev_pop": true,
+	"variance": true, "var_samp": true, "var_pop": true}
 
 func funcName(names []*pg.Node) string {
 	parts := make([]string, 0, len(names))
@@ -66,39 +68,114 @@ func (b *Binder) bindAggregate(name string, fc *pg.FuncCall, ec *exprCtx) (Expr,
 		}
 		return nil, b.errAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in %s", clause), fc.Location)
 	}
-	if fc.AggFilter != nil || len(fc.AggOrder) > 0 {
-		return nil, b.unsupported(fc.Location, "aggregate FILTER and ORDER BY are not supported yet")
+	if len(fc.AggOrder) > 0 && !fc.AggWithinGroup {
+		return nil, b.unsupported(fc.Location, "ORDER BY inside %s is not supported yet", name)
 	}
 	// Arguments are bound in the aggregate's input scope, where nested
 	// aggregates are not allowed.
 	inner := &exprCtx{scope: ec.scope, clause: "aggregate function calls"}
-	call := &AggCall{Name: name, Distinct: fc.AggDistinct, Star: fc.AggStar}
+	var filter Expr
+	if fc.AggFilter != nil {
+		f, err := b.bindExpr(fc.AggFilter, &exprCtx{scope: ec.scope, clause: "FILTER"})
+		if err != nil {
+			return nil, err
+		}
+		if filter, err = b.coerceBool(f, fc.Location, "argument of FILTER"); err != nil {
+			return nil, err
+		}
+	}
+	// onlyWhere keeps a value only for rows passing FILTER: aggregates skip
+	// NULLs, so agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END).
+	onlyWhere := func(x Expr) Expr {
+		if filter == nil {
+			return x
+		}
+		return &Case{Whens: []When{{Cond: filter, Then: x}}, Else: &Literal{T: x.Type()}, T: x.Type()}
+	}
+	collect := func(call *AggCall) Expr {
+		*ec.aggs = append(*ec.aggs, call)
+		return &aggRef{idx: len(*ec.aggs) - 1, T: call.T}
+	}
 	if fc.AggStar {
 		if name != "count" {
 			return nil, b.errAt(sqlerr.New(sqlerr.SyntaxError, "%s(*) is not allowed", name), fc.Location)
 		}
-		call.Name = "count"
-		call.T = types.TInt64
-	} else {
-		if len(fc.Args) != 1 {
-			return nil, b.errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s with %d arguments does not exist", name, len(fc.Args)), fc.Location)
+		if filter != nil {
+			one := &Literal{Value: int64(1), T: types.TInt32}
+			return collect(&AggCall{Name: "count", Args: []Expr{onlyWhere(one)}, T: types.TInt64}), nil
 		}
-		arg, err := b.bindExpr(fc.Args[0], inner)
-		if err != nil {
+		return collect(&AggCall{Name: "count", Star: true, T: types.TInt64}), nil
+	}
+	if len(fc.Args) != 1 {
+		return nil, b.errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s with %d arguments does not exist", name, len(fc.Args)), fc.Location)
+	}
+	arg, err := b.bindExpr(fc.Args[0], inner)
+	if err != nil {
+		return nil, err
+	}
+	if arg.Type().Kind == types.Unknown {
+		if arg, err = b.coerce(arg, types.TText, fc.Location); err != nil {
 			return nil, err
 		}
-		if arg.Type().Kind == types.Unknown {
-			if arg, err = b.coerce(arg, types.TText, fc.Location); err != nil {
-				return nil, err
-			}
-		}
-		call.Args = []Expr{arg}
-		if call.T, err = aggregateType(name, arg.Type()); err != nil {
-			return nil, b.errAt(sqlerr.As(err), fc.Location)
-		}
 	}
-	*ec.aggs = append(*ec.aggs, call)
-	return &aggRef{idx: len(*ec.aggs) - 1, T: call.T}, nil
+	switch name {
+	case "bool_and", "every", "bool_or":
+		if arg, err = b.coerceBool(arg, fc.Location, "argument of "+name); err != nil {
+			return nil, b.errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, arg.Type()), fc.Location)
+		}
+		agg := "min"
+		if name == "bool_or" {
+			agg = "max"
+		}
+		return collect(&AggCall{Name: agg, Args: []Expr{onlyWhere(arg)}, Distinct: fc.AggDistinct, T: types.TBool}), nil
+	case "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
+		return b.bindVariance(name, onlyWhere(arg), fc, collect)
+	}
+	call := &AggCall{Name: name, Distinct: fc.AggDistinct, Args: []Expr{onlyWhere(arg)}}
+	if call.T, err = aggregateType(name, arg.Type()); err != nil {
+		return nil, b.errAt(sqlerr.As(err), fc.Location)
+	}
+	return collect(call), nil
+}
+
+// bindVariance computes the variance family from count, sum and sum of
+// squares in double precision (PostgreSQL returns numeric for integer and
+// numeric input; Lode's value is the double result cast to numeric).
+func (b *Binder) bindVariance(name string, arg Expr, fc *pg.FuncCall, collect func(*AggCall) Expr) (Expr, error) {
+	t := arg.Type()
+	if !t.IsNumeric() {
+		return nil, b.errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, t), fc.Location)
+	}
+	if fc.AggDistinct {
+		return nil, b.unsupported(fc.Location, "%s(DISTINCT …) is not supported yet", name)
+	}
+	x := Expr(&Cast{Arg: arg, T: types.TFloat64})
+	if t.Kind == types.Float64 {
+		x = arg
+	}
+	f8 := types.TFloat64
+	n := &Cast{Arg: collect(&AggCall{Name: "count", Args: []Expr{arg}, T: types.TInt64}), T: f8}
+	s := collect(&AggCall{Name: "sum", Args: []Expr{x}, T: f8})
+	s2 := collect(&AggCall{Name: "sum", Args: []Expr{&Func{Name: "*", Args: []Expr{x, x}, T: f8}}, T: f8})
+	pop := strings.HasSuffix(name, "_pop")
+	den := Expr(&Func{Name: "-", Args: []Expr{n, &Literal{Value: 1.0, T: f8}}, T: f8})
+	minN := 1.0
+	if pop {
+		den, minN = n, 0.0
+	}
+	// (Σx² − (Σx)²/n) / den, never below zero (rounding).
+	num := &Func{Name: "-", T: f8, Args: []Expr{s2, &Func{Name: "/", T: f8, Args: []Expr{&Func{Name: "*", Args: []Expr{s, s}, T: f8}, n}}}}
+	v := Expr(&Func{Name: "greatest", T: f8, Args: []Expr{&Literal{Value: 0.0, T: f8}, &Func{Name: "/", Args: []Expr{num, den}, T: f8}}})
+	if strings.HasPrefix(name, "stddev") {
+		v = &Func{Name: "sqrt", Args: []Expr{v}, T: f8}
+	}
+	res := Expr(&Case{Whens: []When{{Cond: &Func{Name: ">", Args: []Expr{n, &Literal{Value: minN, T: f8}}, T: types.TBool}, Then: v}},
+		Else: &Literal{T: f8}, T: f8})
+	switch t.Kind {
+	case types.Float32, types.Float64:
+		return res, nil
+	}
+	return &Cast{Arg: res, T: types.NumericT(types.NumericMaxPrecision, types.NumericDefaultScale)}, nil
 }
 
 // aggregateType is PostgreSQL's result type of an aggregate.
