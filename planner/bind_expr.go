@@ -72,6 +72,11 @@ func (b *Binder) bindExpr(n *pg.Node, ec *exprCtx) (Expr, error) {
 		return b.bindSQLValueFunction(n.GetSqlvalueFunction())
 	case n.GetSubLink() != nil:
 		return b.bindSubLink(n.GetSubLink(), ec)
+	case n.GetGroupingFunc() != nil:
+		return b.bindGroupingFunc(n.GetGroupingFunc(), ec)
+	}
+	if e, ok, err := b.bindPgNode(n, ec); ok { // COLLATE, x[i]: bind_pgcompat.go
+		return e, err
 	}
 	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "expression not supported: %T", n.Node)
 }
@@ -495,6 +500,9 @@ func (b *Binder) typeFromName(tn *pg.TypeName) (types.T, error) {
 }
 
 func (b *Binder) bindTypeCast(tc *pg.TypeCast, ec *exprCtx) (Expr, error) {
+	if e, ok, err := b.bindRegCast(tc, ec); ok { // reg*, oid, name: bind_pgcompat.go
+		return e, err
+	}
 	t, err := b.typeFromName(tc.TypeName)
 	if err != nil {
 		return nil, err

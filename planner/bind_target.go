@@ -35,7 +35,7 @@ func (sb *selectBinder) bind(plan Plan) (Plan, error) {
 	if err := sb.bindTargets(ec); err != nil {
 		return nil, err
 	}
-	groups, err := sb.bindGroupBy()
+	groups, sets, err := sb.bindGroupBy()
 	if err != nil {
 		return nil, err
 	}
@@ -54,21 +54,37 @@ func (sb *selectBinder) bind(plan Plan) (Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(sb.aggs) > 0 || len(groups) > 0 || having != nil {
-		agg := &Aggregate{Input: plan, Groups: groups, Aggs: sb.aggs}
-		for i, g := range groups {
-			oc := OutCol{Name: "?column?", T: g.Type()}
-			if c, ok := g.(*ColumnRef); ok {
-				oc = sb.in.cols[c.Index]
+	if len(sb.aggs) > 0 || len(groups) > 0 || having != nil || sets != nil {
+		if sets != nil {
+			plan = sb.groupedBySets(plan, groups, sets)
+		} else {
+			agg := &Aggregate{Input: plan, Groups: groups, Aggs: sb.aggs}
+			for _, g := range groups {
+				oc := OutCol{Name: "?column?", T: g.Type()}
+				if c, ok := g.(*ColumnRef); ok {
+					oc = sb.in.cols[c.Index]
+				}
+				agg.Out = append(agg.Out, oc)
 			}
-			_ = i
-			agg.Out = append(agg.Out, oc)
+			for _, a := range sb.aggs {
+				agg.Out = append(agg.Out, OutCol{Name: a.Name, T: a.T})
+			}
+			plan = agg
 		}
-		for _, a := range sb.aggs {
-			agg.Out = append(agg.Out, OutCol{Name: a.Name, T: a.T})
+		gidCol := len(groups) + len(sb.aggs)
+		rw := func(e Expr) (Expr, error) {
+			e, err := sb.overAggregate(e, groups)
+			if err != nil {
+				return nil, err
+			}
+			return Rewrite(e, func(x Expr) (Expr, bool, error) {
+				if g, ok := x.(*groupingRef); ok {
+					v, err := groupingValue(g, groups, sets, gidCol)
+					return v, true, err
+				}
+				return nil, false, nil
+			})
 		}
-		plan = agg
-		rw := func(e Expr) (Expr, error) { return sb.overAggregate(e, groups) }
 		for i := range sb.targets {
 			if sb.targets[i], err = rw(sb.targets[i]); err != nil {
 				return nil, err
@@ -249,41 +265,34 @@ func (sb *selectBinder) bindTargets(ec *exprCtx) error {
 
 // bindGroupBy binds GROUP BY items: input expressions, output ordinals, or
 // output column names (input column names win, as in PostgreSQL).
-func (sb *selectBinder) bindGroupBy() ([]Expr, error) {
+func (sb *selectBinder) bindGroupBy() ([]Expr, [][]int, error) {
+	return sb.groupingSets(sb.stmt.GroupClause)
+}
+
+// bindGroupItem binds one GROUP BY expression: an input expression, an
+// output ordinal, or an output column name (input names win, as in
+// PostgreSQL).
+func (sb *selectBinder) bindGroupItem(g *pg.Node) (Expr, error) {
 	b := sb.b
-	var groups []Expr
-	ec := &exprCtx{scope: sb.in, clause: "GROUP BY"}
-	for _, g := range sb.stmt.GroupClause {
-		if c := g.GetAConst(); c != nil && c.GetIval() != nil {
-			n := int(c.GetIval().Ival)
-			if n < 1 || n > len(sb.targets) {
-				return nil, b.errAt(sqlerr.New(sqlerr.InvalidColumnRef, "GROUP BY position %d is not in select list", n), c.Location)
-			}
-			if containsAgg(sb.targets[n-1]) {
-				return nil, b.errAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in GROUP BY"), c.Location)
-			}
-			groups = append(groups, sb.targets[n-1])
-			continue
+	if c := g.GetAConst(); c != nil && c.GetIval() != nil {
+		n := int(c.GetIval().Ival)
+		if n < 1 || n > len(sb.targets) {
+			return nil, b.errAt(sqlerr.New(sqlerr.InvalidColumnRef, "GROUP BY position %d is not in select list", n), c.Location)
 		}
-		if cr := g.GetColumnRef(); cr != nil && len(cr.Fields) == 1 {
-			name := cr.Fields[0].GetString_().Sval
-			if _, err := sb.in.resolve(b, "", name, cr.Location); err != nil {
-				if i := sb.outputIndex(name); i >= 0 && !containsAgg(sb.targets[i]) {
-					groups = append(groups, sb.targets[i])
-					continue
-				}
-			}
+		if containsAgg(sb.targets[n-1]) {
+			return nil, b.errAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in GROUP BY"), c.Location)
 		}
-		if g.GetGroupingSet() != nil {
-			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "GROUPING SETS, ROLLUP and CUBE are not supported yet")
-		}
-		e, err := b.bindExpr(g, ec)
-		if err != nil {
-			return nil, err
-		}
-		groups = append(groups, e)
+		return sb.targets[n-1], nil
 	}
-	return groups, nil
+	if cr := g.GetColumnRef(); cr != nil && len(cr.Fields) == 1 && cr.Fields[0].GetString_() != nil {
+		name := cr.Fields[0].GetString_().Sval
+		if _, err := sb.in.resolve(b, "", name, cr.Location); err != nil {
+			if i := sb.outputIndex(name); i >= 0 && !containsAgg(sb.targets[i]) {
+				return sb.targets[i], nil
+			}
+		}
+	}
+	return b.bindExpr(g, &exprCtx{scope: sb.in, clause: "GROUP BY"})
 }
 
 func (sb *selectBinder) outputIndex(name string) int {
