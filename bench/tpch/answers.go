@@ -12,8 +12,9 @@ import (
 
 // Kind is how a result column is compared (the answer set's
 // colprecision.txt): str (trimmed text), int and cnt (exact integers), num
-// (an exact stored value, to the cent), sum and avg (rounded to the cent,
-// within 0.01), rat (a ratio: equal when rounded to the cent).
+// (an exact stored value, to the cent), sum (rounded to the cent, within
+// 0.01), avg (rounded to the cent, within 0.01 or the specification's 1%),
+// rat (a ratio: equal when rounded to the cent).
 type Kind string
 
 // Answer is the expected result of one query.
@@ -106,8 +107,15 @@ func matches(k Kind, got, want string) bool {
 	switch k {
 	case "int", "cnt":
 		return g == w
-	case "sum", "avg":
+	case "sum":
 		return math.Abs(round2(g)-round2(w)) <= 0.01+1e-9
+	case "avg":
+		// The specification's rule (2.1.3.5): rounded to the cent, within
+		// 1%. The answer set's Q17 avg_yearly is 348406.02 while the exact
+		// value (DuckDB, PostgreSQL) is 348406.05.
+		r := round2(g)
+		return math.Abs(r-round2(w)) <= 0.01+1e-9 || math.Abs(r-w) <= 0.01*math.Abs(w)
+
 	default: // num, rat
 		return math.Abs(round2(g)-round2(w)) < 0.005
 	}

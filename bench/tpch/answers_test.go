@@ -27,6 +27,13 @@ func TestAnswerCheck(t *testing.T) {
 			t.Errorf("%v: %q, want match=%v", c.row, msg, c.want)
 		}
 	}
+	q17 := &Answer{Kinds: []Kind{"avg"}, Rows: [][]string{{"348406.02"}}}
+	if msg := q17.Check([][]string{{"348406.054285714286"}}); msg != "" {
+		t.Errorf("Q17 within the specification's 1%%: %s", msg)
+	}
+	if msg := q17.Check([][]string{{"358406.05"}}); msg == "" {
+		t.Error("Q17 off by 3% matched")
+	}
 	if msg := a.Check(nil); msg == "" {
 		t.Error("an empty result matched")
 	}
