@@ -75,6 +75,9 @@ func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *
 	if err != nil {
 		return nil, err
 	}
+	if !existed {
+		s.recordPrimaryKey(name, cs) // engine/pgcatalog.go
+	}
 	r := tagf("CREATE TABLE")
 	if existed {
 		r.Notices = append(r.Notices, fmt.Sprintf("relation \"%s\" already exists, skipping", name.Table))

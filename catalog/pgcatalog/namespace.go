@@ -22,13 +22,19 @@ func init() {
 		{"relpartbound", types.TText}, {"reloftype", oidT}, {"relfilenode", oidT}, {"relisshared", boolT}, {"reltoastrelid", oidT}},
 		func(env *catalog.VirtualEnv) [][]any {
 			var rows [][]any
-			for _, t := range tables(env) {
+			tabs := tables(env)
+			ixs := indexes(env, tabs)
+			for _, t := range tabs {
 				kind, am := "r", int64(oidHeapAM)
 				if t.view {
 					kind, am = "v", 0
 				}
-				rows = append(rows, []any{t.oid, t.name, nsOID(t.schema), 0, oidBootstrap, am, nil, false, "p", kind,
+				rows = append(rows, []any{t.oid, t.name, nsOID(t.schema), 0, oidBootstrap, am, float32(-1), hasIndex(ixs, t), "p", kind,
 					len(t.cols), 0, false, false, false, false, false, false, nil, nil, 0, true, "d", nil, 0, t.oid, false, 0})
+			}
+			for _, ix := range ixs {
+				rows = append(rows, []any{ix.oid, ix.name, nsOID(ix.schema), 0, oidBootstrap, 403, float32(0), false, "p", "i",
+					len(ix.keys), 0, false, false, false, false, false, false, nil, nil, 0, true, "n", nil, 0, ix.oid, false, 0})
 			}
 			return rows
 		})

@@ -75,9 +75,23 @@ func appendAny(fb array.Builder, v any) {
 		b.Append(toInt(v))
 	case *array.StringBuilder:
 		b.Append(v.(string))
+	case *array.Float32Builder:
+		b.Append(float32(toFloat(v)))
+	case *array.Float64Builder:
+		b.Append(toFloat(v))
 	default:
 		fb.AppendNull()
 	}
+}
+
+func toFloat(v any) float64 {
+	switch x := v.(type) {
+	case float32:
+		return float64(x)
+	case float64:
+		return x
+	}
+	return float64(toInt(v))
 }
 
 func toInt(v any) int64 {
@@ -96,7 +110,11 @@ func toInt(v any) int64 {
 	return 0
 }
 
+// registered lists the relations of this package as {schema, name}.
+var registered [][2]string
+
 func register(schema, name string, cols []col, rows func(env *catalog.VirtualEnv) [][]any) {
+	registered = append(registered, [2]string{schema, name})
 	catalog.RegisterVirtual(schema, name, &rel{cols: cols, rows: rows})
 }
 

@@ -1,0 +1,217 @@
+package planner
+
+import (
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/lodedb/lode/catalog"
+	"github.com/lodedb/lode/catalog/pgcatalog"
+	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/catalog/types"
+)
+
+// PostgreSQL syntax that clients' catalog queries use and Lode accepts
+// without a type of its own:
+//
+//   - COLLATE "C" / pg_catalog.default: accepted and ignored (Lode compares
+//     strings bytewise, which is the C collation).
+//   - reg* casts: 't'::regclass is the relation's OID (bigint), resolved
+//     along the search path; an OID cast to regclass, regtype, regproc,
+//     regnamespace or regrole is its name as text (what PostgreSQL prints).
+//   - ::oid is ::bigint, ::name is ::text.
+//   - x[i] on an array in its text form ({a,b,c}) — Lode has no array type
+//     yet, so current_schemas(), indkey, conkey and friends are text.
+
+// bindPgNode binds the expression nodes above; ok is false for others.
+func (b *Binder) bindPgNode(n *pg.Node, ec *exprCtx) (Expr, bool, error) {
+	switch {
+	case n.GetCollateClause() != nil:
+		e, err := b.bindExpr(n.GetCollateClause().Arg, ec)
+		return e, true, err
+	case n.GetAIndirection() != nil:
+		ind := n.GetAIndirection()
+		arg, err := b.bindExpr(ind.Arg, ec)
+		if err != nil {
+			return nil, true, err
+		}
+		for _, x := range ind.Indirection {
+			ai := x.GetAIndices()
+			if ai == nil || ai.IsSlice || ai.Uidx == nil {
+				return nil, true, b.unsupported(0, "this kind of indirection is not supported yet")
+			}
+			idx, err := b.bindExpr(ai.Uidx, ec)
+			if err != nil {
+				return nil, true, err
+			}
+			if arg, err = b.Coerce(arg, types.TText, 0); err != nil {
+				return nil, true, err
+			}
+			if idx, err = b.Coerce(idx, types.TInt32, 0); err != nil {
+				return nil, true, err
+			}
+			arg = &Func{Name: "pg_textarray_elem", Args: []Expr{arg, idx}, T: types.TText}
+		}
+		return arg, true, nil
+	}
+	return nil, false, nil
+}
+
+// bindRegCast binds casts to the reg* types, oid and name; ok is false for
+// other target types.
+func (b *Binder) bindRegCast(tc *pg.TypeCast, ec *exprCtx) (Expr, bool, error) {
+	if tc.TypeName == nil || len(tc.TypeName.Names) == 0 || len(tc.TypeName.ArrayBounds) > 0 {
+		return nil, false, nil
+	}
+	target := strings.ToLower(tc.TypeName.Names[len(tc.TypeName.Names)-1].GetString_().Sval)
+	switch target {
+	case "oid", "regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole", "name", "xid", "cid", "tid":
+	default:
+		return nil, false, nil
+	}
+	arg, err := b.bindExpr(tc.Arg, ec)
+	if err != nil {
+		return nil, true, err
+	}
+	loc := tc.Location
+	at := arg.Type()
+	switch target {
+	case "name":
+		if at.IsString() || at.Kind == types.Unknown {
+			e, err := b.Coerce(arg, types.TText, loc)
+			return e, true, err
+		}
+		return &Cast{Arg: arg, T: types.TText, Explicit: true}, true, nil
+	case "oid", "xid", "cid", "tid":
+		if at.Kind == types.Int64 {
+			return arg, true, nil
+		}
+		if l, ok := arg.(*Literal); ok && l.T.Kind == types.Unknown {
+			e, err := b.Coerce(l, types.TInt64, loc)
+			return e, true, err
+		}
+		return &Cast{Arg: arg, T: types.TInt64, Explicit: true}, true, nil
+	}
+	if at.IsInteger() {
+		a, err := b.Coerce(arg, types.TInt64, loc)
+		if err != nil {
+			return nil, true, err
+		}
+		switch target {
+		case "regclass":
+			path := &Literal{Value: strings.Join(b.SearchPath, ","), T: types.TText}
+			return &Func{Name: "pg_regclass_out", Args: []Expr{a, path}, T: types.TText}, true, nil
+		case "regtype":
+			return &Func{Name: "pg_regtype_out", Args: []Expr{a}, T: types.TText}, true, nil
+		case "regproc", "regprocedure":
+			return &Func{Name: "pg_regproc_out", Args: []Expr{a}, T: types.TText}, true, nil
+		case "regnamespace":
+			return &Func{Name: "pg_regnamespace_out", Args: []Expr{a}, T: types.TText}, true, nil
+		case "regrole":
+			return &Func{Name: "pg_regrole_out", Args: []Expr{a}, T: types.TText}, true, nil
+		}
+	}
+	if !at.IsString() && at.Kind != types.Unknown {
+		return nil, true, b.errAt(sqlerr.New("42846", "cannot cast type %s to %s", at, target), loc)
+	}
+	lit, isLit := arg.(*Literal)
+	if !isLit {
+		if target != "regclass" {
+			return nil, true, b.unsupported(loc, "casting a non-constant to %s is not supported yet", target)
+		}
+		a, err := b.Coerce(arg, types.TText, loc)
+		if err != nil {
+			return nil, true, err
+		}
+		path := &Literal{Value: strings.Join(b.SearchPath, ","), T: types.TText}
+		return &Func{Name: "pg_regclass_in", Args: []Expr{a, path}, T: types.TInt64}, true, nil
+	}
+	if lit.Value == nil {
+		return &Literal{T: types.TInt64}, true, nil
+	}
+	s, _ := lit.Value.(string)
+	oid, err := b.regIn(target, s, loc)
+	if err != nil {
+		return nil, true, err
+	}
+	return &Literal{Value: oid, T: types.TInt64}, true, nil
+}
+
+// regIn resolves a name constant to an OID at bind time.
+func (b *Binder) regIn(target, s string, loc int32) (int64, error) {
+	if n, ok := allDigits(s); ok {
+		return n, nil
+	}
+	switch target {
+	case "regclass":
+		schema, name := splitQualified(s)
+		env := &catalog.VirtualEnv{Cat: b.Cat, Database: b.Database}
+		if oid, ok := pgcatalog.RelOID(env, schema, name, b.SearchPath); ok {
+			return oid, nil
+		}
+		return 0, b.errAt(sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", s), loc)
+	case "regtype":
+		if oid := pgcatalog.TypeOID(s); oid != 0 {
+			return oid, nil
+		}
+		return 0, b.errAt(sqlerr.New(sqlerr.UndefinedObject, "type \"%s\" does not exist", s), loc)
+	case "regproc", "regprocedure":
+		name := s
+		if i := strings.IndexByte(name, '('); i >= 0 {
+			name = name[:i]
+		}
+		if oid := pgcatalog.ProcOID(name); oid != 0 {
+			return oid, nil
+		}
+		return 0, b.errAt(sqlerr.New(sqlerr.UndefinedFunction, "function \"%s\" does not exist", s), loc)
+	case "regnamespace":
+		_, name := splitQualified(s)
+		return pgcatalog.NamespaceOID(name), nil
+	case "regrole":
+		return 10, nil // roles other than the bootstrap one resolve at run time only
+	}
+	return 0, nil
+}
+
+func allDigits(s string) (int64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	var n int64
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// splitQualified splits schema.name, unquoting and folding as PostgreSQL's
+// identifier rules do.
+func splitQualified(s string) (schema, name string) {
+	var parts []string
+	cur, inQ := strings.Builder{}, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' && inQ && i+1 < len(s) && s[i+1] == '"':
+			cur.WriteByte('"')
+			i++
+		case c == '"':
+			inQ = !inQ
+		case c == '.' && !inQ:
+			parts = append(parts, cur.String())
+			cur.Reset()
+		case !inQ:
+			cur.WriteString(strings.ToLower(string(c)))
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	parts = append(parts, cur.String())
+	if len(parts) >= 2 {
+		return parts[len(parts)-2], parts[len(parts)-1]
+	}
+	return "", parts[0]
+}
