@@ -39,7 +39,9 @@ func TestClientStatementReplay(t *testing.T) {
 	defer eng.Close()
 	ctx := context.Background()
 	setup, _ := eng.NewSession("lode", "main")
-	for _, sql := range []string{"CREATE TABLE t (id integer NOT NULL, name text, amount numeric(10,2))", "INSERT INTO t VALUES (1, 'a', 1.5)"} {
+	// The tables the captures were made with (less the DEFAULT Lode lacks).
+	for _, sql := range []string{"CREATE TABLE t (id integer PRIMARY KEY, name text NOT NULL, ts timestamptz, amount numeric(10,2))",
+		"CREATE INDEX ON t(name)", "INSERT INTO t VALUES (1, 'a', now(), 1.5)", "CREATE TABLE c (id integer PRIMARY KEY, tid integer)"} {
 		if _, err := setup.Query(ctx, sql); err != nil {
 			t.Fatal(err)
 		}
@@ -49,8 +51,10 @@ func TestClientStatementReplay(t *testing.T) {
 	for _, f := range files {
 		stmts := extractStatements(t, f)
 		ok := 0
+		// One session per capture, as the client had: cursors, prepared
+		// statements and transactions span statements.
+		s, _ := eng.NewSession("lode", "main")
 		for _, sql := range stmts {
-			s, _ := eng.NewSession("lode", "main")
 			var err error
 			if regexp.MustCompile(`\$[0-9]`).MatchString(sql) {
 				_, err = s.Prepare(ctx, "", sql, nil)
@@ -61,10 +65,14 @@ func TestClientStatementReplay(t *testing.T) {
 					r.Release()
 				}
 			}
-			s.Close()
 			if err == nil {
 				ok++
 				continue
+			}
+			if rs, rerr := s.Query(ctx, "ROLLBACK"); rerr == nil {
+				for _, r := range rs {
+					r.Release()
+				}
 			}
 			e := sqlerr.As(err)
 			if e.Code == sqlerr.Internal {
@@ -75,6 +83,7 @@ func TestClientStatementReplay(t *testing.T) {
 				t.Logf("FAIL %s: %s\n    %s", filepath.Base(f), oneLine(sql), e.Message)
 			}
 		}
+		s.Close()
 		t.Logf("%-28s %3d/%3d statements run", filepath.Base(f), ok, len(stmts))
 		total += len(stmts)
 		passed += ok
@@ -115,6 +124,8 @@ func oneLine(s string) string {
 	}
 	return s
 }
+
+var odbcLineRE = regexp.MustCompile(`^(?:statement|execute [^:]*): (.*)$`)
 
 var logStmtRE = regexp.MustCompile(`LOG:  (?:statement|execute [^:]*): (.*)$`)
 
@@ -182,11 +193,25 @@ func extractStatements(t *testing.T, path string) []string {
 				add(s)
 			}
 		}
+	case strings.HasPrefix(text, "statement: "):
+		// psqlODBC's log: "statement: SQL" or "execute NAME: SQL" per line.
+		for _, line := range strings.Split(text, "\n") {
+			if m := odbcLineRE.FindStringSubmatch(line); m != nil {
+				for _, s := range splitSQL(m[1]) {
+					add(s)
+				}
+			}
+		}
 	default:
-		// One statement per unindented line; indented lines continue it.
+		// One statement per unindented line; indented lines continue it,
+		// an empty line ends it.
 		var cur strings.Builder
 		flush := func() { add(cur.String()); cur.Reset() }
 		for _, line := range strings.Split(text, "\n") {
+			if line == "" {
+				flush()
+				continue
+			}
 			if strings.TrimSpace(line) == "" {
 				continue
 			}
