@@ -17,6 +17,14 @@ func (b *Binder) bindFrom(items []*pg.Node) (Plan, *scope, error) {
 	}
 	var plan Plan
 	for _, it := range items {
+		if rs := it.GetRangeSubselect(); rs != nil && rs.Lateral && plan != nil {
+			p, err := b.bindLateral(plan, rs, JoinCross, nil)
+			if err != nil {
+				return nil, nil, err
+			}
+			plan = p
+			continue
+		}
 		p, err := b.bindFromItem(it)
 		if err != nil {
 			return nil, nil, err
@@ -41,9 +49,6 @@ func (b *Binder) bindFromItem(n *pg.Node) (Plan, error) {
 		return b.bindRangeVar(n.GetRangeVar())
 	case n.GetRangeSubselect() != nil:
 		rs := n.GetRangeSubselect()
-		if rs.Lateral {
-			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "LATERAL is not supported yet")
-		}
 		sub, err := b.BindSelect(rs.Subquery.GetSelectStmt())
 		if err != nil {
 			return nil, err
@@ -139,6 +144,27 @@ func (b *Binder) bindJoin(j *pg.JoinExpr) (Plan, error) {
 	l, err := b.bindFromItem(j.Larg)
 	if err != nil {
 		return nil, err
+	}
+	if rs := j.Rarg.GetRangeSubselect(); rs != nil && rs.Lateral {
+		jt := JoinInner
+		switch j.Jointype {
+		case pg.JoinType_JOIN_LEFT:
+			jt = JoinLeft
+		case pg.JoinType_JOIN_INNER:
+			if j.Quals == nil {
+				jt = JoinCross
+			}
+		default:
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "%s JOIN LATERAL is not supported", j.Jointype)
+		}
+		p, err := b.bindLateral(l, rs, jt, j.Quals)
+		if err != nil {
+			return nil, err
+		}
+		if j.Alias != nil {
+			return b.requalify(p, j.Alias.Aliasname, j.Alias.Colnames)
+		}
+		return p, nil
 	}
 	r, err := b.bindFromItem(j.Rarg)
 	if err != nil {

@@ -396,11 +396,21 @@ func emptyValue(p Plan) Expr {
 	if !ok {
 		return nil
 	}
+	return emptyValueAt(p, firstVisible(proj.Out))
+}
+
+// emptyValueAt is emptyValue for output column i (nil: NULL, or not an
+// aggregate-without-GROUP-BY query).
+func emptyValueAt(p Plan, i int) Expr {
+	proj, ok := p.(*Project)
+	if !ok {
+		return nil
+	}
 	agg, ok := proj.Input.(*Aggregate)
 	if !ok || len(agg.Groups) > 0 {
 		return nil
 	}
-	e := proj.Exprs[firstVisible(proj.Out)]
+	e := proj.Exprs[i]
 	v, _ := Rewrite(e, func(x Expr) (Expr, bool, error) {
 		if c, ok := x.(*ColumnRef); ok {
 			if a := agg.Aggs[c.Index]; a.Name == "count" {
