@@ -126,8 +126,9 @@ func (b *Binder) coerce(e Expr, t types.T, loc int32) (Expr, error) {
 func numericLiteral(s string) (*Literal, error) {
 	digits, scale := 0, 0
 	seenPoint := false
-	for _, c := range s {
+	for i, c := range s {
 		switch {
+		case c == '-' && i == 0: // a negative constant the parser folded
 		case c == '.':
 			seenPoint = true
 		case c >= '0' && c <= '9':

@@ -22,3 +22,21 @@ func init() {
 		return &Func{Name: name, Args: out, T: types.TInt32}, nil
 	}, "num_nulls", "num_nonnulls")
 }
+
+func init() {
+	// pg_typeof(any) is regtype in PostgreSQL; Lode returns its name as text.
+	RegisterScalar(func(b *Binder, name string, args []Expr, loc int32) (Expr, error) {
+		if len(args) != 1 {
+			return nil, b.noFunction(name, args, loc)
+		}
+		t := args[0].Type()
+		s := t.String()
+		switch t.Kind {
+		case types.Numeric:
+			s = "numeric"
+		case types.Varchar:
+			s = "character varying"
+		}
+		return &Literal{Value: s, T: types.TText}, nil
+	}, "pg_typeof")
+}
