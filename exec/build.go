@@ -125,7 +125,7 @@ func (bd *Builder) buildAggregate(n *planner.Aggregate) (PhysicalPlan, error) {
 	}
 	specs := make([]AggSpec, len(n.Aggs))
 	for i, a := range n.Aggs {
-		s := AggSpec{Func: a.Name, Arg: -1, Distinct: a.Distinct, Out: a.T}
+		s := AggSpec{Func: a.Name, Arg: -1, Distinct: a.Distinct, Out: a.T, Param: a.Param}
 		if a.Star {
 			s.Func = "count_star"
 		} else {

@@ -18,6 +18,9 @@ type AggSpec struct {
 	Arg      int    // input column; -1 for count_star
 	Distinct bool
 	In, Out  types.T // argument type and result type (PostgreSQL's rules)
+	// Param is a constant second argument: string_agg's delimiter,
+	// percentile_cont/disc's fraction.
+	Param any
 }
 
 func (a AggSpec) String() string {

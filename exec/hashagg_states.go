@@ -170,6 +170,15 @@ func newAggState(a AggSpec, in arrow.DataType) (aggState, error) {
 		case arrow.BOOL:
 			st = &mmBoolState{max: mx}
 		}
+	case "string_agg":
+		delim, _ := a.Param.(string)
+		st = &stringAggState{delim: delim}
+	case "percentile_cont", "percentile_disc":
+		frac, _ := a.Param.(float64)
+		if frac < 0 || frac > 1 {
+			return nil, sqlerr.New(sqlerr.InvalidParameterValue, "percentile value %g is not between 0 and 1", frac)
+		}
+		st = &percentileState{frac: frac, disc: a.Func == "percentile_disc"}
 	default:
 		return nil, sqlerr.New(sqlerr.UndefinedFunction, "unknown aggregate %s", a.Func)
 	}

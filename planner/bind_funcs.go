@@ -28,7 +28,8 @@ func negateLiteral(l *Literal) (*Literal, bool) {
 
 var aggregateNames = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true,
 	"bool_and": true, "bool_or": true, "every": true, "stddev": true, "stddev_samp": true, "stddev_pop": true,
-	"variance": true, "var_samp": true, "var_pop": true}
+	"variance": true, "var_samp": true, "var_pop": true,
+	"string_agg": true, "percentile_cont": true, "percentile_disc": true}
 
 func funcName(names []*pg.Node) string {
 	parts := make([]string, 0, len(names))
@@ -105,6 +106,12 @@ func (b *Binder) bindAggregate(name string, fc *pg.FuncCall, ec *exprCtx) (Expr,
 			return collect(&AggCall{Name: "count", Args: []Expr{onlyWhere(one)}, T: types.TInt64}), nil
 		}
 		return collect(&AggCall{Name: "count", Star: true, T: types.TInt64}), nil
+	}
+	switch name {
+	case "string_agg":
+		return b.bindStringAgg(fc, inner, onlyWhere, collect)
+	case "percentile_cont", "percentile_disc":
+		return b.bindPercentile(name, fc, inner, onlyWhere, collect)
 	}
 	if len(fc.Args) != 1 {
 		return nil, b.errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s with %d arguments does not exist", name, len(fc.Args)), fc.Location)
@@ -338,4 +345,87 @@ func (b *Binder) noFunction(name string, args []Expr, loc int32) error {
 	e := sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, strings.Join(ts, ", "))
 	e.Hint = "No function matches the given name and argument types. You might need to add explicit type casts."
 	return b.errAt(e, loc)
+}
+
+// constArg binds an aggregate's constant extra argument.
+func (b *Binder) constArg(n *pg.Node, t types.T, what string) (any, error) {
+	e, err := b.bindExpr(n, &exprCtx{clause: what})
+	if err != nil {
+		return nil, err
+	}
+	if e, err = b.coerce(e, t, -1); err != nil {
+		return nil, err
+	}
+	lit, ok := e.(*Literal)
+	if !ok {
+		if c, isCast := e.(*Cast); isCast {
+			if l, ok2 := c.Arg.(*Literal); ok2 && l.Value != nil && t.Kind == types.Float64 {
+				switch v := l.Value.(type) {
+				case int64:
+					return float64(v), nil
+				case float64:
+					return v, nil
+				case decimal128.Num:
+					return v.ToFloat64(l.T.Scale), nil
+				}
+			}
+		}
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "the %s must be a constant", what)
+	}
+	return lit.Value, nil
+}
+
+func (b *Binder) bindStringAgg(fc *pg.FuncCall, inner *exprCtx, onlyWhere func(Expr) Expr, collect func(*AggCall) Expr) (Expr, error) {
+	if len(fc.Args) != 2 {
+		return nil, b.errAt(sqlerr.New(sqlerr.UndefinedFunction, "function string_agg with %d arguments does not exist", len(fc.Args)), fc.Location)
+	}
+	arg, err := b.bindExpr(fc.Args[0], inner)
+	if err != nil {
+		return nil, err
+	}
+	if arg, err = b.coerceString(arg, fc.Location); err != nil {
+		return nil, err
+	}
+	delim, err := b.constArg(fc.Args[1], types.TText, "string_agg delimiter")
+	if err != nil {
+		return nil, err
+	}
+	if delim == nil {
+		delim = ""
+	}
+	return collect(&AggCall{Name: "string_agg", Args: []Expr{onlyWhere(arg)}, Distinct: fc.AggDistinct, Param: delim, T: types.TText}), nil
+}
+
+func (b *Binder) bindPercentile(name string, fc *pg.FuncCall, inner *exprCtx, onlyWhere func(Expr) Expr, collect func(*AggCall) Expr) (Expr, error) {
+	if !fc.AggWithinGroup || len(fc.AggOrder) != 1 || len(fc.Args) != 1 {
+		return nil, b.errAt(sqlerr.New(sqlerr.WrongObjectType, "WITHIN GROUP is required for ordered-set aggregate %s", name), fc.Location)
+	}
+	sb := fc.AggOrder[0].GetSortBy()
+	if sb.SortbyDir == pg.SortByDir_SORTBY_DESC {
+		return nil, b.unsupported(fc.Location, "%s WITHIN GROUP (ORDER BY … DESC) is not supported yet", name)
+	}
+	x, err := b.bindExpr(sb.Node, inner)
+	if err != nil {
+		return nil, err
+	}
+	frac, err := b.constArg(fc.Args[0], types.TFloat64, "percentile fraction")
+	if err != nil {
+		return nil, err
+	}
+	if frac == nil {
+		return &Literal{T: x.Type()}, nil
+	}
+	t := x.Type()
+	if name == "percentile_cont" {
+		if !t.IsNumeric() {
+			return nil, b.errAt(sqlerr.New(sqlerr.UndefinedFunction, "function percentile_cont(double precision, %s) does not exist", t), fc.Location)
+		}
+		if t.Kind != types.Float64 {
+			x = &Cast{Arg: x, T: types.TFloat64}
+		}
+		t = types.TFloat64
+	} else if !(t.IsNumeric() || t.IsTemporal()) {
+		return nil, b.unsupported(fc.Location, "percentile_disc over %s is not supported yet", t)
+	}
+	return collect(&AggCall{Name: name, Args: []Expr{onlyWhere(x)}, Param: frac, T: t}), nil
 }

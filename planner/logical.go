@@ -77,6 +77,7 @@ type AggCall struct {
 	Star     bool // count(*)
 	Distinct bool
 	T        types.T
+	Param    any // a constant extra argument (string_agg delimiter, percentile fraction)
 }
 
 func (a *AggCall) String() string {
