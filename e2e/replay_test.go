@@ -41,7 +41,7 @@ func TestClientStatementReplay(t *testing.T) {
 	setup, _ := eng.NewSession("lode", "main")
 	// The tables the captures were made with (less the DEFAULT Lode lacks).
 	for _, sql := range []string{"CREATE TABLE t (id integer PRIMARY KEY, name text NOT NULL, ts timestamptz, amount numeric(10,2))",
-		"CREATE INDEX ON t(name)", "INSERT INTO t VALUES (1, 'a', now(), 1.5)", "CREATE TABLE c (id integer PRIMARY KEY, tid integer)"} {
+		"INSERT INTO t VALUES (1, 'a', now(), 1.5)", "CREATE TABLE c (id integer PRIMARY KEY, tid integer)"} {
 		if _, err := setup.Query(ctx, sql); err != nil {
 			t.Fatal(err)
 		}
@@ -54,9 +54,27 @@ func TestClientStatementReplay(t *testing.T) {
 		// One session per capture, as the client had: cursors, prepared
 		// statements and transactions span statements.
 		s, _ := eng.NewSession("lode", "main")
+		prepared := map[string]*engine.Prepared{}
 		for _, sql := range stmts {
 			var err error
-			if regexp.MustCompile(`\$[0-9]`).MatchString(sql) {
+			name := ""
+			if strings.HasPrefix(sql, "\x00") {
+				// A named prepared statement: prepared once, then executed.
+				name, sql, _ = strings.Cut(sql[1:], "\x00")
+			}
+			if name != "" && !regexp.MustCompile(`\$[0-9]`).MatchString(sql) {
+				p, perr := prepared[name], error(nil)
+				if p == nil {
+					p, perr = s.Prepare(ctx, name, sql, nil)
+					prepared[name] = p
+				}
+				if err = perr; err == nil {
+					var r *engine.Result
+					if r, err = s.Execute(ctx, p, nil); r != nil {
+						r.Release()
+					}
+				}
+			} else if regexp.MustCompile(`\$[0-9]`).MatchString(sql) {
 				_, err = s.Prepare(ctx, "", sql, nil)
 			} else {
 				var rs []*engine.Result
@@ -125,9 +143,9 @@ func oneLine(s string) string {
 	return s
 }
 
-var odbcLineRE = regexp.MustCompile(`^(?:statement|execute [^:]*): (.*)$`)
+var odbcLineRE = regexp.MustCompile(`^(?:statement|execute ([^:]*)): (.*)$`)
 
-var logStmtRE = regexp.MustCompile(`LOG:  (?:statement|execute [^:]*): (.*)$`)
+var logStmtRE = regexp.MustCompile(`LOG:  (?:statement|execute ([^:]*)): (.*)$`)
 
 // extractStatements pulls the SQL out of one capture, by its format.
 func extractStatements(t *testing.T, path string) []string {
@@ -174,7 +192,10 @@ func extractStatements(t *testing.T, path string) []string {
 					}
 				}
 				cur = &strings.Builder{}
-				cur.WriteString(m[1])
+				if m[1] != "" && m[1] != "<unnamed>" {
+					cur.WriteString("\x00" + m[1] + "\x00")
+				}
+				cur.WriteString(m[2])
 				continue
 			}
 			if cur != nil && strings.HasPrefix(line, "\t") {
@@ -197,7 +218,11 @@ func extractStatements(t *testing.T, path string) []string {
 		// psqlODBC's log: "statement: SQL" or "execute NAME: SQL" per line.
 		for _, line := range strings.Split(text, "\n") {
 			if m := odbcLineRE.FindStringSubmatch(line); m != nil {
-				for _, s := range splitSQL(m[1]) {
+				if m[1] != "" {
+					add("\x00" + m[1] + "\x00" + m[2])
+					continue
+				}
+				for _, s := range splitSQL(m[2]) {
 					add(s)
 				}
 			}

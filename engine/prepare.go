@@ -31,6 +31,9 @@ func (s *Session) Prepare(ctx context.Context, name, sql string, paramOIDs []uin
 		return nil, sqlerr.New(sqlerr.SyntaxError, "cannot insert multiple commands into a prepared statement")
 	}
 	p := &Prepared{Name: name, SQL: sql}
+	if name != "" {
+		s.pgs().prepared[name] = p // protocol-level and SQL PREPARE share a namespace (DEALLOCATE, EXECUTE)
+	}
 	for _, oid := range paramOIDs {
 		t, _ := types.FromOID(oid)
 		p.ParamTypes = append(p.ParamTypes, t)

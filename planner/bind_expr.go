@@ -212,6 +212,9 @@ func (b *Binder) bindAExpr(a *pg.A_Expr, ec *exprCtx) (Expr, error) {
 		}
 		return b.distinctFrom(l, r, a.Kind == pg.A_Expr_Kind_AEXPR_NOT_DISTINCT, a.Location)
 	}
+	if e, ok, err := b.bindPgAExpr(a, ec); ok { // x op ANY/ALL (text-form array): bind_pgcompat.go
+		return e, err
+	}
 	return nil, b.unsupported(a.Location, "operator form not supported")
 }
 

@@ -60,8 +60,20 @@ func (b *Binder) bindPgNode(n *pg.Node, ec *exprCtx) (Expr, bool, error) {
 // bindRegCast binds casts to the reg* types, oid and name; ok is false for
 // other target types.
 func (b *Binder) bindRegCast(tc *pg.TypeCast, ec *exprCtx) (Expr, bool, error) {
-	if tc.TypeName == nil || len(tc.TypeName.Names) == 0 || len(tc.TypeName.ArrayBounds) > 0 {
+	if tc.TypeName == nil || len(tc.TypeName.Names) == 0 {
 		return nil, false, nil
+	}
+	if len(tc.TypeName.ArrayBounds) > 0 {
+		// Arrays are text in their text form until Lode has array types.
+		arg, err := b.bindExpr(tc.Arg, ec)
+		if err != nil {
+			return nil, true, err
+		}
+		if at := arg.Type(); at.IsString() || at.Kind == types.Unknown {
+			e, err := b.Coerce(arg, types.TText, tc.Location)
+			return e, true, err
+		}
+		return nil, true, b.unsupported(tc.Location, "array types are not supported yet")
 	}
 	target := strings.ToLower(tc.TypeName.Names[len(tc.TypeName.Names)-1].GetString_().Sval)
 	switch target {
@@ -214,4 +226,52 @@ func splitQualified(s string) (schema, name string) {
 		return parts[len(parts)-2], parts[len(parts)-1]
 	}
 	return "", parts[0]
+}
+
+// bindPgAExpr binds x = ANY (arr) and x <> ALL (arr) where arr is an array
+// in its text form (the catalogs' int2vector, oid[] and char[] columns):
+// elements compare as text. ok is false for other operator forms.
+func (b *Binder) bindPgAExpr(a *pg.A_Expr, ec *exprCtx) (Expr, bool, error) {
+	if a.Kind != pg.A_Expr_Kind_AEXPR_OP_ANY && a.Kind != pg.A_Expr_Kind_AEXPR_OP_ALL {
+		return nil, false, nil
+	}
+	op := opName(a.Name)
+	if op != "=" && op != "<>" && op != "!=" {
+		return nil, false, nil
+	}
+	if a.Rexpr.GetAArrayExpr() != nil {
+		return nil, false, nil
+	}
+	l, err := b.bindExpr(a.Lexpr, ec)
+	if err != nil {
+		return nil, true, err
+	}
+	r, err := b.bindExpr(a.Rexpr, ec)
+	if err != nil {
+		return nil, true, err
+	}
+	if !r.Type().IsString() && r.Type().Kind != types.Unknown {
+		return nil, false, nil
+	}
+	if l.Type().IsString() || l.Type().Kind == types.Unknown {
+		l, err = b.Coerce(l, types.TText, a.Location)
+	} else {
+		l = &Cast{Arg: l, T: types.TText, Explicit: true}
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	if r, err = b.Coerce(r, types.TText, a.Location); err != nil {
+		return nil, true, err
+	}
+	name := "pg_textarray_any_eq"
+	if a.Kind == pg.A_Expr_Kind_AEXPR_OP_ALL {
+		name = "pg_textarray_all_ne"
+		if op == "=" {
+			return nil, false, nil
+		}
+	} else if op != "=" {
+		return nil, false, nil
+	}
+	return &Func{Name: name, Args: []Expr{l, r}, T: types.TBool}, true, nil
 }

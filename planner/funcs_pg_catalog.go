@@ -89,6 +89,15 @@ func init() {
 	RegisterSimple("pg_get_keywords_text", sig(txt))
 	// array_to_string over an array's text form ({a,b,"c d"}) until Lode has arrays.
 	RegisterSimple("array_to_string", sig(txt, txt, txt), sig(txt, txt, txt, txt))
+	RegisterSimple("pg_relation_is_publishable", sig(bl, o))
+	RegisterSimple("array_upper", sig(i4, txt, i4))
+	RegisterSimple("array_lower", sig(i4, txt, i4))
+	RegisterSimple("array_length", sig(i4, txt, i4))
+	RegisterSimple("cardinality", sig(i4, txt))
+	// Lode has no partitioned tables in PostgreSQL's sense, so a relation's
+	// only ancestor is itself: one row, as PostgreSQL returns.
+	RegisterSimple("pg_partition_ancestors", sig(o, o))
+	RegisterSimple("pg_partition_root", sig(o, o))
 	RegisterSimple("pg_regclass_in", sig(o, txt, txt))
 	RegisterSimple("pg_regclass_out", sig(txt, o, txt))
 	RegisterSimple("pg_regtype_out", sig(txt, o))

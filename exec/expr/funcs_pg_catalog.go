@@ -153,6 +153,21 @@ var pgCatalogFns = map[string]rowFn{
 		}
 		return strings.Join(out, a[1].(string)), nil
 	}},
+	"pg_relation_is_publishable": constFn(false),
+	"array_upper":                {strict: true, f: arrayDim(func(n int) any { return int64(n) })},
+	"array_length":               {strict: true, f: arrayDim(func(n int) any { return int64(n) })},
+	"array_lower":                {strict: true, f: arrayDim(func(int) any { return int64(1) })},
+	"cardinality": {strict: true, f: func(_ *catalog.VirtualEnv, a []any) (any, error) {
+		return int64(len(parseTextArray(a[0].(string)))), nil
+	}},
+	"pg_partition_ancestors": {strict: true, f: func(_ *catalog.VirtualEnv, a []any) (any, error) { return a[0], nil }},
+	"pg_partition_root":      {strict: true, f: func(_ *catalog.VirtualEnv, a []any) (any, error) { return a[0], nil }},
+	"pg_textarray_any_eq": {f: func(_ *catalog.VirtualEnv, a []any) (any, error) {
+		return textArrayCmp(a, true), nil
+	}},
+	"pg_textarray_all_ne": {f: func(_ *catalog.VirtualEnv, a []any) (any, error) {
+		return textArrayCmp(a, false), nil
+	}},
 	"pg_textarray_elem": {strict: true, f: func(_ *catalog.VirtualEnv, a []any) (any, error) {
 		els := parseTextArray(a[0].(string))
 		i := a[1].(int64)
@@ -415,4 +430,45 @@ func parseTextArray(s string) []*string {
 	}
 	flush()
 	return out
+}
+
+// textArrayCmp is x = ANY(arr) (any) or x <> ALL(arr) with SQL's NULL
+// rules: a match decides; otherwise a NULL operand or element gives NULL.
+func textArrayCmp(a []any, any bool) any {
+	if a[1] == nil {
+		return nil
+	}
+	els := parseTextArray(a[1].(string))
+	if len(els) == 0 {
+		return !any
+	}
+	if a[0] == nil {
+		return nil
+	}
+	sawNull := false
+	for _, e := range els {
+		if e == nil {
+			sawNull = true
+			continue
+		}
+		if *e == a[0].(string) {
+			return any
+		}
+	}
+	if sawNull {
+		return nil
+	}
+	return !any
+}
+
+// arrayDim answers array_upper/lower/length for dimension 1 of a text-form
+// array (NULL for an empty array or another dimension, as PostgreSQL).
+func arrayDim(f func(n int) any) func(*catalog.VirtualEnv, []any) (any, error) {
+	return func(_ *catalog.VirtualEnv, a []any) (any, error) {
+		n := len(parseTextArray(a[0].(string)))
+		if n == 0 || a[1].(int64) != 1 {
+			return nil, nil
+		}
+		return f(n), nil
+	}
 }
