@@ -98,11 +98,13 @@ func (b *Binder) bindSetOp(s *pg.SelectStmt) (Plan, error) {
 // not (EXCEPT) in r, rows comparing NULLs as equal, as set operations do:
 // a semi or anti join on every column, then DISTINCT.
 func (b *Binder) intersectExcept(l, r Plan, out []OutCol, except, all bool) (Plan, error) {
-	if all {
-		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "INTERSECT ALL and EXCEPT ALL are not supported yet")
-	}
 	l, r = projectVisible(l), projectVisible(r)
-	nl := len(out)
+	if all {
+		// Multiset semantics: number the duplicates of each row on both
+		// sides (row_number over the row's values) and match numbers too.
+		l, r = numberDuplicates(l, out), numberDuplicates(r, out)
+	}
+	nl := len(l.Columns())
 	var cond Expr
 	for i, c := range out {
 		lc := &ColumnRef{Index: i, Name: c.Name, T: c.T}
@@ -115,12 +117,33 @@ func (b *Binder) intersectExcept(l, r Plan, out []OutCol, except, all bool) (Pla
 			}
 		}
 	}
+	if all {
+		rn := &Func{Name: "=", T: types.TBool, Args: []Expr{
+			&ColumnRef{Index: len(out), Name: "rn", T: types.TInt64},
+			&ColumnRef{Index: nl + len(out), Name: "rn", T: types.TInt64}}}
+		cond = &Func{Name: "and", Args: []Expr{cond, rn}, T: types.TBool}
+	}
 	jt := JoinSemi
 	if except {
 		jt = JoinAnti
 	}
-	j := &Join{Left: l, Right: r, Type: jt, Cond: cond, Out: out}
+	j := &Join{Left: l, Right: r, Type: jt, Cond: cond, Out: l.Columns()}
+	if all {
+		return projectPrefix(j, len(out)), nil
+	}
 	return &Distinct{Input: j}, nil
+}
+
+// numberDuplicates appends row_number() OVER (PARTITION BY every column).
+func numberDuplicates(p Plan, cols []OutCol) Plan {
+	var part []Expr
+	for i, c := range cols {
+		part = append(part, &ColumnRef{Index: i, Name: c.Name, T: c.T})
+	}
+	call := &WindowCall{Name: "row_number", Partition: part, T: types.TInt64,
+		Frame: Frame{Mode: FrameRange, Start: FrameBound{Kind: BoundUnboundedPreceding}, End: FrameBound{Kind: BoundCurrentRow}}}
+	return &Window{Input: p, Calls: []*WindowCall{call},
+		Out: append(append([]OutCol{}, p.Columns()...), OutCol{Name: "rn", T: types.TInt64})}
 }
 
 // projectVisible drops hidden columns.
