@@ -17,6 +17,8 @@ var baseNames = map[string]Kind{
 	"float8": Float64, "double precision": Float64, "float": Float64,
 	"numeric": Numeric, "decimal": Numeric,
 	"text": Text, "string": Text,
+	// json and jsonb values are carried as text (see planner/funcs_json.go).
+	"json": Text, "jsonb": Text,
 	"varchar": Varchar, "character varying": Varchar,
 	"bpchar": Varchar, "char": Varchar, "character": Varchar,
 	"date":      Date,
