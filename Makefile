@@ -1,6 +1,6 @@
 # The README's two commands are the contract: `make run` and `make test`.
 GO           ?= go
-TEST_TIMEOUT ?= 20m
+TEST_TIMEOUT ?= 45m
 LISTEN       ?= 127.0.0.1:5433
 WAREHOUSE    ?= ./warehouse
 
