@@ -15,7 +15,7 @@ func PushDownFilters(p planner.Plan) planner.Plan { return push(p, nil) }
 func push(p planner.Plan, preds []planner.Expr) planner.Plan {
 	switch n := p.(type) {
 	case *planner.Filter:
-		return push(n.Input, append(preds, conjuncts(n.Cond)...))
+		return push(n.Input, append(preds, conjuncts(factorOr(n.Cond))...))
 	case *planner.Project:
 		var down, keep []planner.Expr
 		for _, pr := range preds {
@@ -120,7 +120,11 @@ func pushJoin(n *planner.Join, preds []planner.Expr) planner.Plan {
 	c := *n
 	switch n.Type {
 	case planner.JoinInner, planner.JoinCross:
+		var all []planner.Expr
 		for _, pr := range append(conjuncts(n.Cond), preds...) {
+			all = append(all, conjuncts(factorOr(pr))...)
+		}
+		for _, pr := range all {
 			l, r := classify(pr)
 			switch {
 			case volatile(pr):
