@@ -146,14 +146,15 @@ func (b *Binder) bindWindow(name string, fc *pg.FuncCall, ec *exprCtx) (Expr, er
 		if !ok {
 			return nil, b.errAt(sqlerr.New(sqlerr.UndefinedObject, "window \"%s\" does not exist", ref), fc.Location)
 		}
-		merged := *named
+		merged := &pg.WindowDef{PartitionClause: named.PartitionClause, OrderClause: named.OrderClause,
+			FrameOptions: named.FrameOptions, StartOffset: named.StartOffset, EndOffset: named.EndOffset}
 		if len(def.OrderClause) > 0 {
 			merged.OrderClause = def.OrderClause
 		}
 		if def.FrameOptions&frameNonDefault != 0 {
 			merged.FrameOptions, merged.StartOffset, merged.EndOffset = def.FrameOptions, def.StartOffset, def.EndOffset
 		}
-		def = &merged
+		def = merged
 	}
 	inner := &exprCtx{scope: ec.scope, aggs: ec.aggs, clause: "window function calls"}
 	call := &WindowCall{Name: name}
