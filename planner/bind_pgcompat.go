@@ -52,6 +52,14 @@ func (b *Binder) bindPgNode(n *pg.Node, ec *exprCtx) (Expr, bool, error) {
 			}
 			arg = &Func{Name: "pg_textarray_elem", Args: []Expr{arg, idx}, T: types.TText}
 		}
+		// The catalogs' integer vectors keep their element type.
+		if cr := ind.Arg.GetColumnRef(); cr != nil && len(ind.Indirection) == 1 {
+			if s := cr.Fields[len(cr.Fields)-1].GetString_(); s != nil {
+				if t, ok := intVectorColumns[s.Sval]; ok {
+					arg = &Cast{Arg: arg, T: t, Explicit: true}
+				}
+			}
+		}
 		return arg, true, nil
 	}
 	return nil, false, nil
@@ -274,4 +282,31 @@ func (b *Binder) bindPgAExpr(a *pg.A_Expr, ec *exprCtx) (Expr, bool, error) {
 		return nil, false, nil
 	}
 	return &Func{Name: name, Args: []Expr{l, r}, T: types.TBool}, true, nil
+}
+
+// bindArraySubLink binds ARRAY(SELECT x …) as the array's text form
+// ({a,b}) until Lode has array types: a scalar subquery aggregating the
+// quoted elements, in the subquery's order.
+func (b *Binder) bindArraySubLink(sl *pg.SubLink, ec *exprCtx) (Expr, error) {
+	inner, err := pg.Deparse(&pg.ParseResult{Version: 170007, Stmts: []*pg.RawStmt{{Stmt: sl.Subselect}}})
+	if err != nil {
+		return nil, b.unsupported(sl.Location, "ARRAY subquery: %v", err)
+	}
+	sql := "SELECT '{' || coalesce(pg_catalog.string_agg(pg_catalog.pg_array_quote_elem(s.e::text), ','), '') || '}' FROM (" +
+		inner + ") s(e)"
+	res, err := pg.Parse(sql)
+	if err != nil || len(res.Stmts) != 1 {
+		return nil, b.unsupported(sl.Location, "ARRAY subquery: %v", err)
+	}
+	expr := &pg.SubLink{SubLinkType: pg.SubLinkType_EXPR_SUBLINK, Subselect: res.Stmts[0].Stmt, Location: sl.Location}
+	return b.bindSubLink(expr, ec)
+}
+
+// intVectorColumns are the catalog columns of types int2vector, int2[],
+// oidvector and oid[], kept as text; their elements are integers.
+var intVectorColumns = map[string]types.T{
+	"indkey": types.TInt16, "indoption": types.TInt16, "conkey": types.TInt16, "confkey": types.TInt16,
+	"prattrs": types.TInt16, "stxkeys": types.TInt16, "partattrs": types.TInt16, "tgattr": types.TInt16,
+	"indclass": types.TInt64, "indcollation": types.TInt64, "proargtypes": types.TInt64, "polroles": types.TInt64,
+	"proallargtypes": types.TInt64,
 }

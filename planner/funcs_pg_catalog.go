@@ -90,6 +90,7 @@ func init() {
 	// array_to_string over an array's text form ({a,b,"c d"}) until Lode has arrays.
 	RegisterSimple("array_to_string", sig(txt, txt, txt), sig(txt, txt, txt, txt))
 	RegisterSimple("pg_relation_is_publishable", sig(bl, o))
+	RegisterSimple("pg_array_quote_elem", sig(txt, txt))
 	RegisterSimple("array_upper", sig(i4, txt, i4))
 	RegisterSimple("array_lower", sig(i4, txt, i4))
 	RegisterSimple("array_length", sig(i4, txt, i4))

@@ -58,6 +58,9 @@ func (e *SubqueryExpr) String() string {
 // current scope as its outer scope, so its column references can be
 // correlated.
 func (b *Binder) bindSubLink(sl *pg.SubLink, ec *exprCtx) (Expr, error) {
+	if sl.SubLinkType == pg.SubLinkType_ARRAY_SUBLINK { // as a text-form array: bind_pgcompat.go
+		return b.bindArraySubLink(sl, ec)
+	}
 	sel := sl.Subselect.GetSelectStmt()
 	if sel == nil {
 		return nil, b.unsupported(sl.Location, "subquery form not supported")

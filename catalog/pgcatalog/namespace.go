@@ -10,7 +10,11 @@ func init() {
 		func(env *catalog.VirtualEnv) [][]any {
 			rows := [][]any{{oidPgCatalog, "pg_catalog", oidBootstrap, nil}, {oidInfoSchema, "information_schema", oidBootstrap, nil}}
 			for _, s := range schemaNames(env) {
-				rows = append(rows, []any{nsOID(s), s, oidBootstrap, nil})
+				owner := int64(oidBootstrap)
+				if s == "public" {
+					owner = oidDatabaseOwner // PostgreSQL 15's owner of public
+				}
+				rows = append(rows, []any{nsOID(s), s, owner, nil})
 			}
 			return rows
 		})
@@ -67,7 +71,7 @@ func init() {
 				if len(c) > 0 && c[0] == '_' {
 					continue
 				}
-				rows = append(rows, []any{16384 + i, c, oidBootstrap, 6, "c", false, true, -1, "C.UTF-8", "C.UTF-8", nil, nil, nil, 1663})
+				rows = append(rows, []any{16384 + i, c, oidBootstrap, 6, "c", false, true, -1, "C", "C", nil, nil, nil, 1663})
 			}
 			return rows
 		})

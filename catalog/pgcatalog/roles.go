@@ -19,12 +19,17 @@ type Role struct {
 // principals store lives in the engine).
 var Roles func(env *catalog.VirtualEnv) []Role
 
+// oidDatabaseOwner is the predefined role pg_database_owner, which owns
+// schema public in PostgreSQL 15.
+const oidDatabaseOwner = 6171
+
 // BootstrapRole is OID 10, the owner of every object Lode creates.
 const BootstrapRole = "lode"
 
 func roles(env *catalog.VirtualEnv) []Role {
-	out := []Role{{OID: oidBootstrap, Name: BootstrapRole, Super: true, Login: true}}
-	seen := map[string]bool{BootstrapRole: true}
+	out := []Role{{OID: oidBootstrap, Name: BootstrapRole, Super: true, Login: true},
+		{OID: oidDatabaseOwner, Name: "pg_database_owner"}}
+	seen := map[string]bool{BootstrapRole: true, "pg_database_owner": true}
 	if Roles != nil && env != nil && env.Cat != nil {
 		for _, r := range Roles(env) {
 			if !seen[r.Name] {

@@ -154,9 +154,15 @@ var pgCatalogFns = map[string]rowFn{
 		return strings.Join(out, a[1].(string)), nil
 	}},
 	"pg_relation_is_publishable": constFn(false),
-	"array_upper":                {strict: true, f: arrayDim(func(n int) any { return int64(n) })},
-	"array_length":               {strict: true, f: arrayDim(func(n int) any { return int64(n) })},
-	"array_lower":                {strict: true, f: arrayDim(func(int) any { return int64(1) })},
+	"pg_array_quote_elem": {f: func(_ *catalog.VirtualEnv, a []any) (any, error) {
+		if a[0] == nil {
+			return "NULL", nil
+		}
+		return quoteArrayElem(a[0].(string)), nil
+	}},
+	"array_upper":  {strict: true, f: arrayDim(func(n int) any { return int64(n) })},
+	"array_length": {strict: true, f: arrayDim(func(n int) any { return int64(n) })},
+	"array_lower":  {strict: true, f: arrayDim(func(int) any { return int64(1) })},
 	"cardinality": {strict: true, f: func(_ *catalog.VirtualEnv, a []any) (any, error) {
 		return int64(len(parseTextArray(a[0].(string)))), nil
 	}},
@@ -471,4 +477,13 @@ func arrayDim(f func(n int) any) func(*catalog.VirtualEnv, []any) (any, error) {
 		}
 		return f(n), nil
 	}
+}
+
+// quoteArrayElem quotes an element of an array's text form when
+// PostgreSQL's array_out would.
+func quoteArrayElem(s string) string {
+	if s != "" && !strings.EqualFold(s, "NULL") && !strings.ContainsAny(s, "{},\"\\ \t\n\r") {
+		return s
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
