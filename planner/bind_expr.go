@@ -515,7 +515,16 @@ func (b *Binder) bindTypeCast(tc *pg.TypeCast, ec *exprCtx) (Expr, error) {
 		return nil, err
 	}
 	if lit, ok := arg.(*Literal); ok && (lit.T.Kind == types.Unknown || lit.Value == nil) {
+		if s, isStr := lit.Value.(string); isStr && t.Kind == types.Varchar && t.Length > 0 {
+			// An explicit cast to varchar(n) truncates, as PostgreSQL does.
+			if r := []rune(s); len(r) > int(t.Length) {
+				return &Literal{Value: string(r[:t.Length]), T: t}, nil
+			}
+		}
 		return b.coerce(lit, t, tc.Location)
+	}
+	if t.Kind == types.Bool && (arg.Type().Kind == types.Int16 || arg.Type().Kind == types.Int64) {
+		return nil, b.errAt(sqlerr.New("42846", "cannot cast type %s to boolean", arg.Type()), tc.Location)
 	}
 	if p, ok := arg.(*Param); ok && p.T.Kind == types.Unknown {
 		return b.coerce(p, t, tc.Location) // $1::int types $1 as int, as in PostgreSQL

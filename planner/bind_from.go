@@ -297,9 +297,26 @@ func (b *Binder) bindUsing(join *Join, j *pg.JoinExpr) (Plan, error) {
 			out = append(out, c)
 		}
 	}
-	// The merged columns stay reachable through either side's qualifier.
+	// The merged columns have no qualifier; each side's own copy stays
+	// reachable by qualified name (emp.dept_id) as a hidden column.
 	for i := range names {
 		out[i].Qual = ""
+	}
+	for i, c := range lcols {
+		if used[i] {
+			h := c
+			h.Hidden = true
+			exprs = append(exprs, &ColumnRef{Index: i, Name: c.Name, T: c.T})
+			out = append(out, h)
+		}
+	}
+	for i, c := range rcols {
+		if usedR[i] {
+			h := c
+			h.Hidden = true
+			exprs = append(exprs, &ColumnRef{Index: len(lcols) + i, Name: c.Name, T: c.T})
+			out = append(out, h)
+		}
 	}
 	var p Plan = &Project{Input: join, Exprs: exprs, Out: out}
 	if j.Alias != nil {

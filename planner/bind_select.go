@@ -53,11 +53,16 @@ func (b *Binder) BindSelect(s *pg.SelectStmt) (Plan, error) {
 func (b *Binder) bindSetOp(s *pg.SelectStmt) (Plan, error) {
 	opName := map[pg.SetOperation]string{pg.SetOperation_SETOP_UNION: "UNION",
 		pg.SetOperation_SETOP_INTERSECT: "INTERSECT", pg.SetOperation_SETOP_EXCEPT: "EXCEPT"}[s.Op]
+	// Untyped literals (NULL, 'x') in the branches' select lists are typed
+	// by the other branches, as in PostgreSQL.
+	b.keepUnknownOnce = true
 	l, err := b.BindSelect(s.Larg)
 	if err != nil {
 		return nil, err
 	}
+	b.keepUnknownOnce = true
 	r, err := b.BindSelect(s.Rarg)
+	b.keepUnknownOnce = false
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +189,11 @@ func (b *Binder) castColumns(p Plan, ts []types.T) (Plan, error) {
 		if c.Hidden {
 			continue
 		}
-		e, err := b.coerce(&ColumnRef{Index: i, Name: c.Name, T: c.T}, ts[j], -1)
+		var src Expr = &ColumnRef{Index: i, Name: c.Name, T: c.T}
+		if lit, ok := unknownLiteral(p, i); ok {
+			src = lit // an untyped literal is typed directly (NULL, '1')
+		}
+		e, err := b.coerce(src, ts[j], -1)
 		if err != nil {
 			return nil, err
 		}

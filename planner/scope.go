@@ -14,14 +14,18 @@ type scope struct {
 // offset of the reference, for the error position.
 func (s *scope) resolve(b *Binder, qual, name string, loc int32) (int, error) {
 	found := -1
-	for i, c := range s.cols {
-		if c.Name != name || (qual != "" && c.Qual != qual) {
-			continue
+	// Visible columns first; hidden ones (e.g. the two sides' copies of a
+	// USING column, reachable only by qualified name) only if none match.
+	for pass := 0; pass < 2 && found < 0; pass++ {
+		for i, c := range s.cols {
+			if c.Name != name || (qual != "" && c.Qual != qual) || c.Hidden != (pass == 1) {
+				continue
+			}
+			if found >= 0 {
+				return 0, b.errAt(sqlerr.New(sqlerr.AmbiguousColumn, "column reference \"%s\" is ambiguous", name), loc)
+			}
+			found = i
 		}
-		if found >= 0 {
-			return 0, b.errAt(sqlerr.New(sqlerr.AmbiguousColumn, "column reference \"%s\" is ambiguous", name), loc)
-		}
-		found = i
 	}
 	if found < 0 {
 		if qual != "" {
