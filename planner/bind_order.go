@@ -35,9 +35,27 @@ func sortDirection(sb *pg.SortBy) (desc, nullsFirst bool, err error) {
 }
 
 func (sb *selectBinder) bindSortKeys(ec *exprCtx) ([]sortKeyBinding, error) {
+	return sb.bindKeyList(sb.stmt.SortClause, ec)
+}
+
+// bindDistinctOn binds DISTINCT ON (…) items like sort keys: output
+// columns by position or name, else expressions over the input.
+func (sb *selectBinder) bindDistinctOn(ec *exprCtx) ([]sortKeyBinding, error) {
+	d := sb.stmt.DistinctClause
+	if len(d) == 0 || (len(d) == 1 && (d[0] == nil || d[0].Node == nil)) {
+		return nil, nil
+	}
+	var nodes []*pg.Node
+	for _, item := range d {
+		nodes = append(nodes, &pg.Node{Node: &pg.Node_SortBy{SortBy: &pg.SortBy{Node: item}}})
+	}
+	return sb.bindKeyList(nodes, ec)
+}
+
+func (sb *selectBinder) bindKeyList(items []*pg.Node, ec *exprCtx) ([]sortKeyBinding, error) {
 	b := sb.b
 	var keys []sortKeyBinding
-	for _, n := range sb.stmt.SortClause {
+	for _, n := range items {
 		s := n.GetSortBy()
 		desc, nf, err := sortDirection(s)
 		if err != nil {

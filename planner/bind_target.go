@@ -54,6 +54,12 @@ func (sb *selectBinder) bind(plan Plan) (Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	onKeys, err := sb.bindDistinctOn(ec)
+	if err != nil {
+		return nil, err
+	}
+	nSort := len(keys)
+	keys = append(keys, onKeys...) // bound and rewritten together below
 	if len(sb.aggs) > 0 || len(groups) > 0 || having != nil || sets != nil {
 		if sets != nil {
 			plan = sb.groupedBySets(plan, groups, sets)
@@ -181,7 +187,7 @@ func (sb *selectBinder) bind(plan Plan) (Plan, error) {
 	for i, k := range keys {
 		idx := k.target
 		if k.hidden != nil {
-			if s.DistinctClause != nil {
+			if s.DistinctClause != nil && onKeys == nil {
 				return nil, sqlerr.New(sqlerr.InvalidColumnRef, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
 			}
 			idx = len(proj.Exprs)
@@ -192,10 +198,24 @@ func (sb *selectBinder) bind(plan Plan) (Plan, error) {
 		sortKeys[i] = SortKey{Expr: &ColumnRef{Index: idx, Name: proj.Out[idx].Name, T: proj.Out[idx].T}, Desc: k.desc, NullsFirst: k.nullsFirst}
 	}
 	plan = proj
-	if s.DistinctClause != nil {
-		if len(s.DistinctClause) > 1 || s.DistinctClause[0] != nil && s.DistinctClause[0].Node != nil {
-			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "DISTINCT ON is not supported yet")
+	onSort := sortKeys[nSort:]
+	sortKeys = sortKeys[:nSort]
+	switch {
+	case onKeys != nil:
+		// DISTINCT ON: the first row of each group in ORDER BY order,
+		// i.e. row_number() OVER (PARTITION BY on-keys ORDER BY …) = 1.
+		var part []Expr
+		for _, k := range onSort {
+			part = append(part, k.Expr)
 		}
+		width := len(plan.Columns())
+		call := &WindowCall{Name: "row_number", Partition: part, Order: sortKeys, T: types.TInt64,
+			Frame: Frame{Mode: FrameRange, Start: FrameBound{Kind: BoundUnboundedPreceding}, End: FrameBound{Kind: BoundCurrentRow}}}
+		win := &Window{Input: plan, Calls: []*WindowCall{call},
+			Out: append(append([]OutCol{}, plan.Columns()...), OutCol{Name: "rn", T: types.TInt64, Hidden: true})}
+		first := &Func{Name: "=", T: types.TBool, Args: []Expr{&ColumnRef{Index: width, Name: "rn", T: types.TInt64}, &Literal{Value: int64(1), T: types.TInt64}}}
+		plan = projectPrefix(&Filter{Input: win, Cond: first}, width)
+	case s.DistinctClause != nil:
 		plan = &Distinct{Input: plan}
 	}
 	if len(sortKeys) > 0 {
