@@ -35,6 +35,19 @@ func (b *Binder) bindPgNode(n *pg.Node, ec *exprCtx) (Expr, bool, error) {
 		if err != nil {
 			return nil, true, err
 		}
+		if len(ind.Indirection) == 1 && ind.Indirection[0].GetString_() != nil {
+			// (rec).x / (rec).n of _pg_expandarray's record (bind_srf.go).
+			field := ind.Indirection[0].GetString_().Sval
+			if field != "x" && field != "n" || !(arg.Type().IsString()) {
+				return nil, true, b.unsupported(0, "field selection from a record is not supported yet")
+			}
+			pos := int64(1)
+			if field == "n" {
+				pos = 2
+			}
+			f := &Func{Name: "pg_record_field", Args: []Expr{arg, &Literal{Value: pos, T: types.TInt32}}, T: types.TText}
+			return &Cast{Arg: f, T: types.TInt32, Explicit: true}, true, nil
+		}
 		for _, x := range ind.Indirection {
 			ai := x.GetAIndices()
 			if ai == nil || ai.IsSlice || ai.Uidx == nil {

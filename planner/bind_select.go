@@ -13,6 +13,7 @@ func (b *Binder) ctx() context.Context { return context.Background() }
 
 // BindSelect binds a SELECT (including VALUES and set operations).
 func (b *Binder) BindSelect(s *pg.SelectStmt) (Plan, error) {
+	s = rewriteSRFs(s) // set-returning functions in the select list: bind_srf.go
 	if s.WithClause != nil {
 		// CTEs are visible to this query only: bind with a copy.
 		child := *b

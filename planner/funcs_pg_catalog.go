@@ -3,6 +3,7 @@ package planner
 import (
 	"sort"
 
+	"github.com/lodedb/lode/catalog/sqlerr"
 	"github.com/lodedb/lode/catalog/types"
 )
 
@@ -91,6 +92,27 @@ func init() {
 	RegisterSimple("array_to_string", sig(txt, txt, txt), sig(txt, txt, txt, txt))
 	RegisterSimple("pg_relation_is_publishable", sig(bl, o))
 	RegisterSimple("pg_array_quote_elem", sig(txt, txt))
+	RegisterSimple("pg_expandarray_record", sig(txt, txt, i4), sig(txt, types.TInt16, i4), sig(txt, i4, i4), sig(txt, o, i4))
+	RegisterSimple("pg_record_field", sig(txt, txt, i4))
+	// json_build_object(k, v, …) as json text (SQLAlchemy's column
+	// reflection calls it; Lode's json is text).
+	RegisterScalar(func(b *Binder, name string, args []Expr, loc int32) (Expr, error) {
+		if len(args)%2 != 0 {
+			return nil, b.errAt(sqlerr.New(sqlerr.InvalidParameterValue, "argument list must have even number of elements"), loc)
+		}
+		out := make([]Expr, len(args))
+		for i, a := range args {
+			if a.Type().Kind == types.Unknown {
+				e, err := b.Coerce(a, types.TText, loc)
+				if err != nil {
+					return nil, err
+				}
+				a = e
+			}
+			out[i] = a
+		}
+		return &Func{Name: "json_build_object", Args: out, T: types.TText}, nil
+	}, "json_build_object", "jsonb_build_object")
 	RegisterSimple("array_upper", sig(i4, txt, i4))
 	RegisterSimple("array_lower", sig(i4, txt, i4))
 	RegisterSimple("array_length", sig(i4, txt, i4))

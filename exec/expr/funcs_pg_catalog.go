@@ -160,6 +160,22 @@ var pgCatalogFns = map[string]rowFn{
 		}
 		return quoteArrayElem(a[0].(string)), nil
 	}},
+	"pg_expandarray_record": {f: func(_ *catalog.VirtualEnv, a []any) (any, error) {
+		x := ""
+		if a[0] != nil {
+			x = fmt.Sprint(a[0])
+		}
+		return fmt.Sprintf("(%s,%v)", x, a[1]), nil
+	}},
+	"pg_record_field": {strict: true, f: func(_ *catalog.VirtualEnv, a []any) (any, error) {
+		s := strings.TrimSuffix(strings.TrimPrefix(a[0].(string), "("), ")")
+		parts := strings.Split(s, ",")
+		i := int(a[1].(int64))
+		if i < 1 || i > len(parts) || parts[i-1] == "" {
+			return nil, nil
+		}
+		return parts[i-1], nil
+	}},
 	"array_upper":  {strict: true, f: arrayDim(func(n int) any { return int64(n) })},
 	"array_length": {strict: true, f: arrayDim(func(n int) any { return int64(n) })},
 	"array_lower":  {strict: true, f: arrayDim(func(int) any { return int64(1) })},
@@ -253,9 +269,18 @@ func init() {
 	for n := range pgCatalogFns {
 		register(compilePgCatalogFn, n)
 	}
+	register(compilePgCatalogFn, "json_build_object")
 }
 
 func compilePgCatalogFn(f *planner.Func, args []Evaluator) (Evaluator, error) {
+	if f.Name == "json_build_object" {
+		ts := make([]types.T, len(f.Args))
+		for i, a := range f.Args {
+			ts[i] = a.Type()
+		}
+		return &rowFnEval{fn: rowFn{f: func(_ *catalog.VirtualEnv, a []any) (any, error) { return jsonObject(ts, a), nil }},
+			args: args, t: f.T, name: f.Name}, nil
+	}
 	fn, ok := pgCatalogFns[f.Name]
 	if !ok {
 		return nil, wrongArgs(f)
@@ -486,4 +511,48 @@ func quoteArrayElem(s string) string {
 		return s
 	}
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// jsonObject renders json_build_object's key/value pairs.
+func jsonObject(ts []types.T, a []any) string {
+	var sb strings.Builder
+	sb.WriteByte('{')
+	for i := 0; i+1 < len(a); i += 2 {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(jsonString(fmt.Sprint(a[i])))
+		sb.WriteString(" : ")
+		v, t := a[i+1], ts[i+1]
+		switch {
+		case v == nil:
+			sb.WriteString("null")
+		case t.Kind == types.Bool:
+			sb.WriteString(fmt.Sprint(v))
+		case t.IsNumeric():
+			sb.WriteString(fmt.Sprint(v))
+		default:
+			sb.WriteString(jsonString(fmt.Sprint(v)))
+		}
+	}
+	sb.WriteByte('}')
+	return sb.String()
+}
+
+func jsonString(s string) string {
+	var sb strings.Builder
+	sb.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			sb.WriteByte('\\')
+			sb.WriteRune(r)
+		case r < 0x20:
+			fmt.Fprintf(&sb, "\\u%04x", r)
+		default:
+			sb.WriteRune(r)
+		}
+	}
+	sb.WriteByte('"')
+	return sb.String()
 }
