@@ -24,6 +24,13 @@ import (
 //
 // After an error everything up to Sync is skipped.
 
+// preparedNamespace is the session's side of PostgreSQL's one namespace
+// for protocol-level and SQL-level prepared statements.
+type preparedNamespace interface {
+	PreparedExists(name string) bool
+	ForgetPrepared(name string)
+}
+
 type prepared struct {
 	p *engine.Prepared
 }
@@ -61,7 +68,11 @@ func (c *conn) extended(ctx context.Context, f func(ctx context.Context) error) 
 
 func (c *conn) handleParse(ctx context.Context, m *pgproto3.Parse) error {
 	if _, dup := c.stmts[m.Name]; dup && m.Name != "" {
-		return sqlerr.New("42P05", "prepared statement \"%s\" already exists", m.Name)
+		if ps, ok := c.sess.(preparedNamespace); ok && !ps.PreparedExists(m.Name) {
+			delete(c.stmts, m.Name) // dropped by DEALLOCATE
+		} else {
+			return sqlerr.New("42P05", "prepared statement \"%s\" already exists", m.Name)
+		}
 	}
 	p, err := c.sess.Prepare(ctx, m.Name, m.Query, m.ParameterOIDs)
 	if err != nil {
@@ -301,6 +312,9 @@ func (c *conn) afterStatement(tag string) {
 func (c *conn) handleClose(m *pgproto3.Close) error {
 	if m.ObjectType == 'S' {
 		delete(c.stmts, m.Name)
+		if ps, ok := c.sess.(preparedNamespace); ok && m.Name != "" {
+			ps.ForgetPrepared(m.Name)
+		}
 	} else {
 		c.dropPortal(m.Name)
 	}
