@@ -19,8 +19,13 @@ vet:
 	$(GO) vet ./...
 
 # go vet first: it is fast and catches what the tests would trip over later.
+# The SQL suites run verbosely into a log so their per-file totals
+# ("N passed, N failed") are printed; the whole log is shown on failure.
 test: vet
-	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+	$(GO) test -timeout $(TEST_TIMEOUT) $$($(GO) list ./... | grep -v '/sqltests$$')
+	@$(GO) test -timeout $(TEST_TIMEOUT) -v ./sqltests/ > sqltests.log 2>&1; status=$$?; \
+	  grep -E 'passed, [0-9]+ failed' sqltests.log | sed -e 's/^ *[a-z_]*\.go:[0-9]*: //'; \
+	  if [ $$status -ne 0 ]; then cat sqltests.log; fi; tail -n 1 sqltests.log; exit $$status
 
 bench:
 	$(GO) test -run=NONE -bench=. ./bench/...
