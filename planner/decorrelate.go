@@ -27,8 +27,22 @@ func (b *Binder) applyWhere(input Plan, cond Expr) (Plan, error) {
 		return &Filter{Input: input, Cond: cond}, nil
 	}
 	width := len(input.Columns())
-	var rest []Expr
+	// Plain conjuncts filter first: the subqueries' outer values (and the
+	// rows they are joined to) then come from the filtered rows, which the
+	// optimizer turns into proper joins, not from a raw cross product.
+	var plain, withSub []Expr
 	for _, c := range conjunctsOf(cond) {
+		if hasSubquery(c) {
+			withSub = append(withSub, c)
+		} else {
+			plain = append(plain, c)
+		}
+	}
+	if len(plain) > 0 {
+		input = &Filter{Input: input, Cond: andAll(plain)}
+	}
+	var rest []Expr
+	for _, c := range withSub {
 		neg := false
 		inner := c
 		if f, ok := c.(*Func); ok && f.Name == "not" {
