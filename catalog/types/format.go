@@ -46,6 +46,8 @@ func AppendText(dst []byte, arr arrow.Array, i int, t T, loc *time.Location) []b
 		return append(dst, a.Value(i)...)
 	case *array.Date32:
 		return AppendDate(dst, int32(a.Value(i)))
+	case *array.MonthDayNanoInterval:
+		return AppendInterval(dst, IntervalFromArrow(a.Value(i)))
 	case *array.Timestamp:
 		if t.Kind == TimestampTZ || (t.Kind != Timestamp && a.DataType().(*arrow.TimestampType).TimeZone != "") {
 			return AppendTimestampTZ(dst, int64(a.Value(i)), loc)

@@ -24,6 +24,7 @@ var baseNames = map[string]Kind{
 	"date":      Date,
 	"timestamp": Timestamp, "timestamp without time zone": Timestamp, "timestamp_ntz": Timestamp,
 	"timestamptz": TimestampTZ, "timestamp with time zone": TimestampTZ,
+	"interval": Interval,
 }
 
 // FromName resolves a type name and its typmods (as written in SQL, e.g.
@@ -68,6 +69,12 @@ func FromName(name string, mods []int32) (T, error) {
 		// char without a length is char(1); Lode stores it as varchar(1).
 		if (name == "bpchar" || name == "char" || name == "character") && len(mods) == 0 {
 			t.Length = 1
+		}
+	case Interval:
+		// interval(fields[, precision]): the field mask decides what a bare
+		// number means ('1' day); see ParseIntervalIn.
+		if len(mods) >= 1 && mods[0] != intervalFullRange {
+			t.Length = mods[0]
 		}
 	case Int16, Int32, Int64, Bool, Text, Date, Timestamp, TimestampTZ, Float32:
 		// timestamp(p) precision is accepted and ignored: storage is µs.

@@ -38,6 +38,8 @@ func ParseTextIn(s string, t T, loc *time.Location) (any, error) {
 		return ParseTimestamp(s, false, loc)
 	case TimestampTZ:
 		return ParseTimestamp(s, true, loc)
+	case Interval:
+		return ParseIntervalIn(s, t.Length)
 	}
 	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "cannot parse values of type %s", t)
 }

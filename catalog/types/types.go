@@ -26,6 +26,7 @@ const (
 	Date                    // date: days since 1970-01-01 (date32)
 	Timestamp               // timestamp without time zone: µs since epoch
 	TimestampTZ             // timestamp with time zone: µs since epoch, UTC
+	Interval                // interval: months, days, µs (Arrow month_day_nano, ns = µs*1000)
 )
 
 // NumericMaxPrecision is the widest decimal128 precision.
@@ -55,6 +56,7 @@ var (
 	TDate        = T{Kind: Date}
 	TTimestamp   = T{Kind: Timestamp}
 	TTimestampTZ = T{Kind: TimestampTZ}
+	TInterval    = T{Kind: Interval}
 )
 
 // NumericT returns numeric(p,s); p = 0 means unconstrained precision.
@@ -78,6 +80,7 @@ const (
 	OIDTimestamp   uint32 = 1114
 	OIDTimestampTZ uint32 = 1184
 	OIDNumeric     uint32 = 1700
+	OIDInterval    uint32 = 1186
 )
 
 // OID is the pg_type OID clients see in RowDescription.
@@ -107,6 +110,8 @@ func (t T) OID() uint32 {
 		return OIDTimestamp
 	case TimestampTZ:
 		return OIDTimestampTZ
+	case Interval:
+		return OIDInterval
 	}
 	// An untyped literal that survives to the output is text, as in PostgreSQL.
 	return OIDText
@@ -140,6 +145,8 @@ func (t T) Size() int16 {
 		return 4
 	case Int64, Float64, Timestamp, TimestampTZ:
 		return 8
+	case Interval:
+		return 16
 	}
 	return -1
 }
@@ -179,6 +186,8 @@ func (t T) String() string {
 		return "timestamp without time zone"
 	case TimestampTZ:
 		return "timestamp with time zone"
+	case Interval:
+		return "interval"
 	}
 	return fmt.Sprintf("kind%d", t.Kind)
 }
@@ -236,6 +245,8 @@ func (t T) ArrowType() arrow.DataType {
 		return &arrow.TimestampType{Unit: arrow.Microsecond}
 	case TimestampTZ:
 		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+	case Interval:
+		return arrow.FixedWidthTypes.MonthDayNanoInterval
 	}
 	panic(fmt.Sprintf("types: no arrow type for %v", t))
 }
@@ -290,6 +301,8 @@ func FromArrow(dt arrow.DataType) (T, error) {
 			return TTimestampTZ, nil
 		}
 		return TTimestamp, nil
+	case *arrow.MonthDayNanoIntervalType:
+		return TInterval, nil
 	}
 	return TUnknown, fmt.Errorf("unsupported Arrow type %s", dt)
 }

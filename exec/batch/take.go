@@ -30,6 +30,8 @@ func Take(mem memory.Allocator, arr arrow.Array, idx []int32) arrow.Array {
 		return takeFixed(mem, a, a.TimestampValues(), idx)
 	case *array.Decimal128:
 		return takeFixed(mem, a, a.Values(), idx)
+	case *array.MonthDayNanoInterval:
+		return takeFixed(mem, a, a.MonthDayNanoIntervalValues(), idx)
 	case *array.Boolean:
 		return takeBool(mem, a, idx)
 	case *array.String:
@@ -41,7 +43,7 @@ func Take(mem memory.Allocator, arr arrow.Array, idx []int32) arrow.Array {
 }
 
 type fixedValue interface {
-	~int16 | ~int32 | ~int64 | ~float32 | ~float64 | decimal128.Num
+	~int16 | ~int32 | ~int64 | ~float32 | ~float64 | decimal128.Num | arrow.MonthDayNanoInterval
 }
 
 // takeValidity builds the validity bitmap for a gather, or nil when no
@@ -107,7 +109,7 @@ func sizeOf(v any) uintptr {
 		return 4
 	case int64, float64, arrow.Timestamp:
 		return 8
-	case decimal128.Num:
+	case decimal128.Num, arrow.MonthDayNanoInterval:
 		return 16
 	}
 	panic("batch: unknown fixed width")

@@ -14,7 +14,7 @@ import (
 // fixed is every physical value type kernels loop over directly: dates are
 // int32 days and timestamps int64 µs on the wire of the Arrow buffer.
 type fixed interface {
-	~int16 | ~int32 | ~int64 | ~float32 | ~float64 | decimal128.Num
+	~int16 | ~int32 | ~int64 | ~float32 | ~float64 | decimal128.Num | arrow.MonthDayNanoInterval
 }
 
 // vals views the value buffer of a fixed-width array (offset applied).

@@ -91,6 +91,12 @@ func castFromText(to types.T) castRow {
 				return err
 			}
 			b.Append(arrow.Timestamp(v))
+		case *array.MonthDayNanoIntervalBuilder:
+			v, err := types.ParseIntervalIn(s, to.Length)
+			if err != nil {
+				return err
+			}
+			b.Append(v.ToArrow())
 		default:
 			return sqlerr.New(sqlerr.FeatureNotSupported, "cannot cast text to %s", to)
 		}

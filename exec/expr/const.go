@@ -49,6 +49,8 @@ func checkConst(v any, t types.T) error {
 		_, ok = v.(int32)
 	case types.Timestamp, types.TimestampTZ:
 		_, ok = v.(int64)
+	case types.Interval:
+		_, ok = v.(types.IntervalValue)
 	}
 	if !ok {
 		return sqlerr.New(sqlerr.Internal, "constant %v (%T) does not match type %s", v, v, t)
@@ -105,6 +107,10 @@ func broadcast(mem memory.Allocator, t types.T, v any, n int) arrow.Array {
 	case types.Numeric:
 		x, _ := v.(decimal128.Num)
 		buf, _ := fill(mem, n, x)
+		return makeArray(dt, n, valid, buf)
+	case types.Interval:
+		x, _ := v.(types.IntervalValue)
+		buf, _ := fill(mem, n, x.ToArrow())
 		return makeArray(dt, n, valid, buf)
 	}
 	s, _ := v.(string)

@@ -29,9 +29,11 @@ func init() {
 	register(compileNumericMath, "div", "log")
 }
 
-func errOverflow() error  { return sqlerr.New(sqlerr.NumericOutOfRange, "value out of range: overflow") }
-func errUnderflow() error { return sqlerr.New(sqlerr.NumericOutOfRange, "value out of range: underflow") }
-func errRange() error     { return sqlerr.New(sqlerr.NumericOutOfRange, "input is out of range") }
+func errOverflow() error { return sqlerr.New(sqlerr.NumericOutOfRange, "value out of range: overflow") }
+func errUnderflow() error {
+	return sqlerr.New(sqlerr.NumericOutOfRange, "value out of range: underflow")
+}
+func errRange() error { return sqlerr.New(sqlerr.NumericOutOfRange, "input is out of range") }
 
 // checkF is float8's overflow check: infinite results from finite input
 // overflow, zero from non-zero underflows (where the function says so).

@@ -37,6 +37,8 @@ func gather(mem memory.Allocator, t types.T, n int, pieces []arrow.Array, src []
 		return makeArray(dt, n, validBuf, gatherFixed[float64](mem, n, pieces, src))
 	case types.Numeric:
 		return makeArray(dt, n, validBuf, gatherFixed[decimal128.Num](mem, n, pieces, src))
+	case types.Interval:
+		return makeArray(dt, n, validBuf, gatherFixed[arrow.MonthDayNanoInterval](mem, n, pieces, src))
 	case types.Bool:
 		buf, out := newBits(mem, n)
 		for i, s := range src {
