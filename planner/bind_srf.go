@@ -32,6 +32,7 @@ func rewriteSRFs(sel *pg.SelectStmt) *pg.SelectStmt {
 	if sel == nil || sel.Op != pg.SetOperation_SETOP_NONE || len(sel.TargetList) == 0 {
 		return sel
 	}
+	sel = rewriteFromFuncs(sel)
 	found := false
 	for _, t := range sel.TargetList {
 		if rt := t.GetResTarget(); rt != nil && rt.Val != nil && srfKind(rt.Val) != "" {
@@ -186,4 +187,87 @@ func rangeFunc(args []*pg.Node) *pg.Node {
 		Functions: []*pg.Node{pg.MakeListNode([]*pg.Node{call})},
 		Alias:     &pg.Alias{Aliasname: srfAlias, Colnames: []*pg.Node{pg.MakeStrNode("i")}},
 	}}}
+}
+
+// rewriteFromFuncs rewrites the table functions in FROM that psql's \d
+// queries call with arguments from the outer query, which Lode cannot
+// decorrelate as function calls:
+//
+//   - generate_series(lo, hi) AS s over an array's subscripts (hi is
+//     array_upper/array_length/cardinality of a text-form array) becomes
+//     generate_series(0, srfMaxElements) AS s WHERE s BETWEEN lo AND hi,
+//     a filter the decorrelator handles;
+//   - pg_partition_ancestors(rel) [WITH ORDINALITY] AS a(relid, depth) is
+//     the relation itself at depth 1 (Lode has no partitioned tables in
+//     PostgreSQL's sense): (SELECT rel AS relid, 1 AS depth) a.
+func rewriteFromFuncs(sel *pg.SelectStmt) *pg.SelectStmt {
+	var out *pg.SelectStmt
+	for i, item := range sel.FromClause {
+		rf := item.GetRangeFunction()
+		if rf == nil || len(rf.Functions) != 1 || rf.Functions[0].GetList() == nil || len(rf.Functions[0].GetList().Items) == 0 {
+			continue
+		}
+		fc := rf.Functions[0].GetList().Items[0].GetFuncCall()
+		if fc == nil {
+			continue
+		}
+		switch name := srfFuncName(fc); {
+		case name == "generate_series" && len(fc.Args) == 2 && rf.Alias != nil && len(rf.Alias.Colnames) == 0 && callsArrayBound(fc.Args[1]):
+			if out == nil {
+				out = proto.Clone(sel).(*pg.SelectStmt)
+			}
+			nrf := proto.Clone(rf).(*pg.RangeFunction)
+			nfc := nrf.Functions[0].GetList().Items[0].GetFuncCall()
+			nfc.Args = []*pg.Node{pg.MakeAConstIntNode(0, -1), pg.MakeAConstIntNode(srfMaxElements, -1)}
+			out.FromClause[i] = &pg.Node{Node: &pg.Node_RangeFunction{RangeFunction: nrf}}
+			col := pg.MakeColumnRefNode([]*pg.Node{pg.MakeStrNode(rf.Alias.Aliasname)}, -1)
+			cond := pg.MakeBoolExprNode(pg.BoolExprType_AND_EXPR, []*pg.Node{
+				pg.MakeAExprNode(pg.A_Expr_Kind_AEXPR_OP, []*pg.Node{pg.MakeStrNode(">=")}, col, fc.Args[0], -1),
+				pg.MakeAExprNode(pg.A_Expr_Kind_AEXPR_OP, []*pg.Node{pg.MakeStrNode("<=")}, col, fc.Args[1], -1),
+			}, -1)
+			if out.WhereClause == nil {
+				out.WhereClause = cond
+			} else {
+				out.WhereClause = pg.MakeBoolExprNode(pg.BoolExprType_AND_EXPR, []*pg.Node{out.WhereClause, cond}, -1)
+			}
+		case name == "pg_partition_ancestors" && len(fc.Args) == 1:
+			if out == nil {
+				out = proto.Clone(sel).(*pg.SelectStmt)
+			}
+			names := []string{"pg_partition_ancestors", "ordinality"}
+			alias := &pg.Alias{Aliasname: "pg_partition_ancestors"}
+			if rf.Alias != nil {
+				alias = proto.Clone(rf.Alias).(*pg.Alias)
+				for j, c := range rf.Alias.Colnames {
+					if j < 2 && c.GetString_() != nil {
+						names[j] = c.GetString_().Sval
+					}
+				}
+			}
+			targets := []*pg.Node{pg.MakeResTargetNodeWithNameAndVal(names[0], fc.Args[0], -1)}
+			if rf.Ordinality {
+				targets = append(targets, pg.MakeResTargetNodeWithNameAndVal(names[1], pg.MakeAConstIntNode(1, -1), -1))
+			}
+			alias.Colnames = nil
+			sub := &pg.SelectStmt{TargetList: targets, Op: pg.SetOperation_SETOP_NONE, LimitOption: pg.LimitOption_LIMIT_OPTION_DEFAULT}
+			out.FromClause[i] = &pg.Node{Node: &pg.Node_RangeSubselect{RangeSubselect: &pg.RangeSubselect{
+				Subquery: &pg.Node{Node: &pg.Node_SelectStmt{SelectStmt: sub}}, Alias: alias}}}
+		}
+	}
+	if out == nil {
+		return sel
+	}
+	return out
+}
+
+// callsArrayBound reports whether n calls array_upper, array_length or
+// cardinality (a bound on an array's subscripts).
+func callsArrayBound(n *pg.Node) bool {
+	if fc := n.GetFuncCall(); fc != nil {
+		switch srfFuncName(fc) {
+		case "array_upper", "array_length", "cardinality":
+			return true
+		}
+	}
+	return false
 }

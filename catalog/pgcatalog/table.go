@@ -49,9 +49,15 @@ func (r *rel) Schema() *arrow.Schema {
 }
 
 func (r *rel) Rows(ctx context.Context, env *catalog.VirtualEnv) ([]arrow.Record, error) {
+	rows := r.rows(env)
+	if len(rows) == 0 {
+		// No record at all: Arrow builders leave a zero-row record's
+		// boolean columns without buffers, which kernels do not expect.
+		return nil, nil
+	}
 	b := array.NewRecordBuilder(memory.DefaultAllocator, r.Schema())
 	defer b.Release()
-	for _, row := range r.rows(env) {
+	for _, row := range rows {
 		for i, v := range row {
 			appendAny(b.Field(i), v)
 		}

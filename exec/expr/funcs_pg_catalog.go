@@ -315,9 +315,12 @@ func (e *rowFnEval) Eval(ctx *Context, b batch.Batch) (arrow.Array, error) {
 		}
 		arrs = append(arrs, r)
 	}
+	n := b.NumRows()
+	if n == 0 {
+		return broadcast(ctx.Alloc, e.t, nil, 0), nil // builders leave empty arrays without buffers
+	}
 	bld := array.NewBuilder(ctx.Alloc, e.t.ArrowType())
 	defer bld.Release()
-	n := b.NumRows()
 	vals := make([]any, len(arrs))
 	var err error
 	live := make([]bool, n)
