@@ -30,7 +30,7 @@ func fold(ctx *expr.Context, e planner.Expr) planner.Expr {
 			for i, a := range n.Args {
 				c.Args[i] = fold(ctx, a)
 			}
-			if n.Name == "now" || n.Name == "current_date" || n.Name == "random" {
+			if n.Name == "now" || n.Name == "current_date" || volatileFuncs[n.Name] {
 				return &c, true, nil
 			}
 			return tryEval(ctx, &c, c.Args...), true, nil

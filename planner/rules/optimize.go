@@ -9,6 +9,7 @@ func Optimize(p planner.Plan) (planner.Plan, error) {
 	p = FoldConstants(p)
 	p = PushDownFilters(p)
 	p = PruneColumns(p)
+	p = ChooseBuildSides(p)
 	p = MergeProjections(p)
 	return p, nil
 }
@@ -74,9 +75,12 @@ func shift(e planner.Expr, by int) planner.Expr {
 func volatile(e planner.Expr) bool {
 	v := false
 	planner.Walk(e, func(x planner.Expr) {
-		if f, ok := x.(*planner.Func); ok && f.Name == "random" {
+		if f, ok := x.(*planner.Func); ok && volatileFuncs[f.Name] {
 			v = true
 		}
 	})
 	return v
 }
+
+// volatileFuncs give a different result per call.
+var volatileFuncs = map[string]bool{"random": true, "clock_timestamp": true, "timeofday": true}
