@@ -230,6 +230,16 @@ func rewriteFromFuncs(sel *pg.SelectStmt) *pg.SelectStmt {
 			} else {
 				out.WhereClause = pg.MakeBoolExprNode(pg.BoolExprType_AND_EXPR, []*pg.Node{out.WhereClause, cond}, -1)
 			}
+		case name == "pg_get_keywords" && len(fc.Args) == 0:
+			// The keyword list is a catalog relation (pgcatalog/keywords).
+			if out == nil {
+				out = proto.Clone(sel).(*pg.SelectStmt)
+			}
+			rv := &pg.RangeVar{Schemaname: "pg_catalog", Relname: "pg_get_keywords", Inh: true, Relpersistence: "p"}
+			if rf.Alias != nil {
+				rv.Alias = proto.Clone(rf.Alias).(*pg.Alias)
+			}
+			out.FromClause[i] = &pg.Node{Node: &pg.Node_RangeVar{RangeVar: rv}}
 		case name == "pg_partition_ancestors" && len(fc.Args) == 1:
 			if out == nil {
 				out = proto.Clone(sel).(*pg.SelectStmt)

@@ -2,6 +2,7 @@ package pgcatalog
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/lodedb/lode/catalog"
@@ -209,6 +210,24 @@ func init() {
 	register("pg_catalog", "pg_tablespace", []col{{"oid", oidT}, {"spcname", nameT}, {"spcowner", oidT}, {"spcacl", txt}, {"spcoptions", txt}},
 		func(*catalog.VirtualEnv) [][]any {
 			return [][]any{{1663, "pg_default", 10, nil, nil}, {1664, "pg_global", 10, nil, nil}}
+		})
+}
+
+func init() {
+	// pg_get_keywords() (a table function; the binder reads this relation).
+	register("pg_catalog", "pg_get_keywords", []col{{"word", types.TText}, {"catcode", types.TText}, {"barelabel", boolT},
+		{"catdesc", types.TText}, {"baredesc", types.TText}},
+		func(*catalog.VirtualEnv) [][]any {
+			words := make([]string, 0, len(reservedWords))
+			for w := range reservedWords {
+				words = append(words, w)
+			}
+			sort.Strings(words)
+			var rows [][]any
+			for _, w := range words {
+				rows = append(rows, []any{w, "R", true, "reserved", "can be bare label"})
+			}
+			return rows
 		})
 }
 
