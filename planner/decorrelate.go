@@ -545,6 +545,8 @@ func (dc *decorrelator) push(p Plan) (Plan, error) {
 		return dc.push(n.Input) // order inside a subquery does not matter
 	case *Join:
 		return dc.pushJoin(n)
+	case *Limit:
+		return dc.pushLimit(n)
 	}
 	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "this correlated subquery form is not supported yet")
 }
@@ -642,4 +644,60 @@ func zeroOf(t types.T) *Literal {
 		return &Literal{Value: int64(0), T: t}
 	}
 	return nil
+}
+
+// pushLimit decorrelates ORDER BY … LIMIT n [OFFSET m] (e.g. "the latest
+// row for this outer row"): the limit applies per D row, so it becomes
+// row_number() OVER (PARTITION BY D's columns ORDER BY the keys) kept in
+// (m, m+n].
+func (dc *decorrelator) pushLimit(n *Limit) (Plan, error) {
+	// Look through projections for the sort the limit applies to.
+	var projs []*Project
+	cur := n.Input
+	for {
+		if p, ok := cur.(*Project); ok {
+			projs = append(projs, p)
+			cur = p.Input
+			continue
+		}
+		break
+	}
+	var keys []SortKey
+	if s, ok := cur.(*Sort); ok {
+		keys, cur = s.Keys, s.Input
+	}
+	in, err := dc.push(cur)
+	if err != nil {
+		return nil, err
+	}
+	var part []Expr
+	cols := in.Columns()
+	for i := 0; i < dc.nd; i++ {
+		part = append(part, &ColumnRef{Index: i, Name: cols[i].Name, T: cols[i].T})
+	}
+	order := make([]SortKey, len(keys))
+	for i, k := range keys {
+		order[i] = SortKey{Expr: dc.bind(k.Expr), Desc: k.Desc, NullsFirst: k.NullsFirst}
+	}
+	call := &WindowCall{Name: "row_number", Partition: part, Order: order, T: types.TInt64,
+		Frame: Frame{Mode: FrameRange, Start: FrameBound{Kind: BoundUnboundedPreceding}, End: FrameBound{Kind: BoundCurrentRow}}}
+	width := len(cols)
+	win := &Window{Input: in, Calls: []*WindowCall{call}, Out: append(append([]OutCol{}, cols...), OutCol{Name: "rn", T: types.TInt64, Hidden: true})}
+	rn := &ColumnRef{Index: width, Name: "rn", T: types.TInt64}
+	cond := Expr(&Func{Name: ">", Args: []Expr{rn, &Literal{Value: n.Offset, T: types.TInt64}}, T: types.TBool})
+	if n.Count >= 0 {
+		cond = &Func{Name: "and", T: types.TBool, Args: []Expr{cond,
+			&Func{Name: "<=", Args: []Expr{rn, &Literal{Value: n.Offset + n.Count, T: types.TInt64}}, T: types.TBool}}}
+	}
+	var p Plan = projectPrefix(&Filter{Input: win, Cond: cond}, width)
+	// Re-apply the projections (innermost first), now with D's columns.
+	for i := len(projs) - 1; i >= 0; i-- {
+		pr := projs[i]
+		exprs, out := dc.dCols()
+		for _, e := range pr.Exprs {
+			exprs = append(exprs, dc.bind(e))
+		}
+		p = &Project{Input: p, Exprs: exprs, Out: append(out, pr.Out...)}
+	}
+	return p, nil
 }
