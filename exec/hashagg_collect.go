@@ -17,6 +17,7 @@ import (
 // order (PostgreSQL leaves the order unspecified without ORDER BY).
 type stringAggState struct {
 	delim string
+	order string // "", "_asc" or "_desc": ORDER BY the value itself
 	vals  [][]string
 }
 
@@ -46,6 +47,12 @@ func (s *stringAggState) build(mem memory.Allocator, dt arrow.DataType) (arrow.A
 	b := array.NewStringBuilder(mem)
 	defer b.Release()
 	for _, v := range s.vals {
+		switch s.order {
+		case "_asc":
+			sort.Strings(v)
+		case "_desc":
+			sort.Sort(sort.Reverse(sort.StringSlice(v)))
+		}
 		if len(v) == 0 {
 			b.AppendNull()
 		} else {

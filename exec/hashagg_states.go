@@ -3,6 +3,7 @@ package exec
 import (
 	"math/big"
 	"math/bits"
+	"strings"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -170,9 +171,9 @@ func newAggState(a AggSpec, in arrow.DataType) (aggState, error) {
 		case arrow.BOOL:
 			st = &mmBoolState{max: mx}
 		}
-	case "string_agg":
+	case "string_agg", "string_agg_asc", "string_agg_desc":
 		delim, _ := a.Param.(string)
-		st = &stringAggState{delim: delim}
+		st = &stringAggState{delim: delim, order: strings.TrimPrefix(a.Func, "string_agg")}
 	case "percentile_cont", "percentile_disc":
 		frac, _ := a.Param.(float64)
 		if frac < 0 || frac > 1 {

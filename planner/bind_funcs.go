@@ -69,7 +69,7 @@ func (b *Binder) bindAggregate(name string, fc *pg.FuncCall, ec *exprCtx) (Expr,
 		}
 		return nil, b.errAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in %s", clause), fc.Location)
 	}
-	if len(fc.AggOrder) > 0 && !fc.AggWithinGroup {
+	if len(fc.AggOrder) > 0 && !fc.AggWithinGroup && name != "string_agg" {
 		return nil, b.unsupported(fc.Location, "ORDER BY inside %s is not supported yet", name)
 	}
 	// Arguments are bound in the aggregate's input scope, where nested
@@ -393,7 +393,27 @@ func (b *Binder) bindStringAgg(fc *pg.FuncCall, inner *exprCtx, onlyWhere func(E
 	if delim == nil {
 		delim = ""
 	}
-	return collect(&AggCall{Name: "string_agg", Args: []Expr{onlyWhere(arg)}, Distinct: fc.AggDistinct, Param: delim, T: types.TText}), nil
+	name := "string_agg"
+	// ORDER BY the aggregated value itself: the values are sorted per
+	// group (bytewise, as the C collation orders text).
+	if len(fc.AggOrder) > 0 {
+		sb := fc.AggOrder[0].GetSortBy()
+		key, err := b.bindExpr(sb.Node, inner)
+		if err != nil {
+			return nil, err
+		}
+		if k2, err := b.coerceString(key, fc.Location); err == nil {
+			key = k2
+		}
+		if len(fc.AggOrder) != 1 || Key(key) != Key(arg) {
+			return nil, b.unsupported(fc.Location, "string_agg ORDER BY an expression other than its argument is not supported yet")
+		}
+		name = "string_agg_asc"
+		if sb.SortbyDir == pg.SortByDir_SORTBY_DESC {
+			name = "string_agg_desc"
+		}
+	}
+	return collect(&AggCall{Name: name, Args: []Expr{onlyWhere(arg)}, Distinct: fc.AggDistinct, Param: delim, T: types.TText}), nil
 }
 
 func (b *Binder) bindPercentile(name string, fc *pg.FuncCall, inner *exprCtx, onlyWhere func(Expr) Expr, collect func(*AggCall) Expr) (Expr, error) {
