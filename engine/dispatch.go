@@ -61,6 +61,8 @@ func (s *Session) dispatch(ctx context.Context, st planner.Statement) (*Result, 
 		return s.runShow(n.GetVariableShowStmt())
 	case n.GetTransactionStmt() != nil:
 		return s.runTransaction(n.GetTransactionStmt())
+	case n.GetAlterSystemStmt() != nil:
+		return s.runAlterSystem(n.GetAlterSystemStmt())
 	case n.GetExplainStmt() != nil:
 		return s.runExplain(ctx, st, n.GetExplainStmt())
 	}

@@ -112,6 +112,7 @@ func (s *Session) runDiscard(d *pg.DiscardStmt) (*Result, error) {
 		}
 		user := s.set.vals["session_authorization"]
 		s.set = newSettings(user)
+		s.applySystemSettings()
 		clear(s.pgs().prepared)
 		s.closeCursors(true)
 		return tagf("DISCARD ALL"), nil

@@ -40,7 +40,9 @@ type Session struct {
 }
 
 func newSession(e *Engine, user, database string) *Session {
-	return &Session{eng: e, user: user, database: database, set: newSettings(user), txStatus: 'I'}
+	s := &Session{eng: e, user: user, database: database, set: newSettings(user), txStatus: 'I'}
+	s.applySystemSettings()
+	return s
 }
 
 // Query runs every statement of sql in order. It returns the results of the

@@ -41,6 +41,7 @@ func (s *Session) runSet(v *pg.VariableSetStmt) (*Result, error) {
 	case pg.VariableSetKind_VAR_RESET_ALL:
 		user := s.set.vals["session_authorization"]
 		s.set = newSettings(user)
+		s.applySystemSettings()
 		return tagf("RESET"), nil
 	case pg.VariableSetKind_VAR_SET_MULTI, pg.VariableSetKind_VAR_SET_CURRENT:
 		// SET TRANSACTION …, SET SESSION CHARACTERISTICS …: accepted; every

@@ -40,6 +40,20 @@ var settingDefs = []setting{
 	{name: "default_transaction_isolation", def: "read committed"},
 	{name: "max_identifier_length", def: "63", check: readOnly("max_identifier_length")},
 	{name: "lode.workers", def: ""},
+	// PostgreSQL server settings clients and tools set; Lode records them
+	// (SHOW, ALTER SYSTEM) without acting on them.
+	{name: "log_line_prefix", def: "%m [%p] "},
+	{name: "log_statement", def: "none"},
+	{name: "log_min_duration_statement", def: "-1"},
+	{name: "work_mem", def: "4MB"},
+	{name: "maintenance_work_mem", def: "64MB"},
+	{name: "effective_cache_size", def: "4GB"},
+	{name: "random_page_cost", def: "4"},
+	{name: "jit", def: "off"},
+	{name: "lc_messages", def: "C"},
+	{name: "lc_monetary", def: "C"},
+	{name: "lc_numeric", def: "C"},
+	{name: "lc_time", def: "C"},
 	{name: "lode.batch_size", def: ""},
 }
 
