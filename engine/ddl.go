@@ -11,6 +11,7 @@ import (
 	"github.com/lodedb/lode/catalog/sqlerr"
 	"github.com/lodedb/lode/catalog/types"
 	"github.com/lodedb/lode/planner"
+	"github.com/lodedb/lode/storage/delta"
 )
 
 func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *pg.CreateStmt) (*Result, error) {
@@ -48,6 +49,7 @@ func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *
 			return nil, err
 		}
 		nullable := true
+		defaultSQL := ""
 		for _, cn := range cd.Constraints {
 			c := cn.GetConstraint()
 			switch c.Contype {
@@ -61,12 +63,21 @@ func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *
 				if c.RawExpr != nil && c.RawExpr.GetAConst() != nil && c.RawExpr.GetAConst().Isnull {
 					continue
 				}
-				return nil, sqlerr.New(sqlerr.FeatureNotSupported, "column DEFAULT values are not supported yet")
+				text, err := planner.CheckDefault(b, c.RawExpr, t, cd.Colname)
+				if err != nil {
+					return nil, err
+				}
+				defaultSQL = text
 			default:
 				return nil, sqlerr.New(sqlerr.FeatureNotSupported, "column constraint %s is not supported yet", c.Contype)
 			}
 		}
-		fields = append(fields, types.Field(cd.Colname, t, nullable))
+		field := types.Field(cd.Colname, t, nullable)
+		if defaultSQL != "" {
+			field.Metadata = arrow.NewMetadata(append(field.Metadata.Keys(), delta.MetaColumnDefault),
+				append(field.Metadata.Values(), defaultSQL))
+		}
+		fields = append(fields, field)
 	}
 	if len(fields) == 0 {
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "tables must have at least one column")

@@ -90,7 +90,13 @@ func (b *Binder) BindInsert(ins *pg.InsertStmt) (*Insert, error) {
 				return nil, sqlerr.New(sqlerr.SyntaxError, "INSERT has more target columns than expressions")
 			}
 		}
-		if src, err = b.bindValues(sel.ValuesLists, vt); err != nil {
+		defs := make([]Expr, len(targets))
+		for i, t := range targets {
+			if defs[i], err = b.columnDefault(schema, t, colTypes[t]); err != nil {
+				return nil, err
+			}
+		}
+		if src, err = b.bindValues(sel.ValuesLists, vt, defs); err != nil {
 			return nil, err
 		}
 	default:
@@ -126,7 +132,9 @@ func (b *Binder) BindInsert(ins *pg.InsertStmt) (*Insert, error) {
 		out[i] = OutCol{Name: schema.Field(i).Name, T: t}
 		j, ok := pos[i]
 		if !ok {
-			exprs[i] = &Literal{T: t}
+			if exprs[i], err = b.columnDefault(schema, i, t); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		c := srcCols[j]
@@ -178,4 +186,15 @@ func unknownLiteral(p Plan, i int) (*Literal, bool) {
 	}
 	lit, ok := proj.Exprs[i].(*Literal)
 	return lit, ok && lit.T.Kind == types.Unknown
+}
+
+// columnDefault binds column i's stored DEFAULT (NULL when none).
+func (b *Binder) columnDefault(schema *arrow.Schema, i int, t types.T) (Expr, error) {
+	f := schema.Field(i)
+	return b.defaultOf(func(key string) (string, bool) {
+		if k := f.Metadata.FindKey(key); k >= 0 {
+			return f.Metadata.Values()[k], true
+		}
+		return "", false
+	}, t, f.Name)
 }

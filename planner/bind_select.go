@@ -35,7 +35,7 @@ func (b *Binder) BindSelect(s *pg.SelectStmt) (Plan, error) {
 	case s.Op != pg.SetOperation_SETOP_NONE:
 		plan, err = b.bindSetOp(s)
 	case len(s.ValuesLists) > 0:
-		plan, err = b.bindValues(s.ValuesLists, nil)
+		plan, err = b.bindValues(s.ValuesLists, nil, nil)
 	default:
 		return b.bindSimpleSelect(s)
 	}
@@ -215,7 +215,7 @@ func (b *Binder) castColumns(p Plan, ts []types.T) (Plan, error) {
 
 // bindValues binds VALUES lists; targets (may be nil) give the column types
 // the values are coerced to, as INSERT … VALUES does.
-func (b *Binder) bindValues(lists []*pg.Node, targets []types.T) (Plan, error) {
+func (b *Binder) bindValues(lists []*pg.Node, targets []types.T, defaults []Expr) (Plan, error) {
 	var rows [][]Expr
 	ec := &exprCtx{clause: "VALUES"}
 	width := -1
@@ -229,6 +229,9 @@ func (b *Binder) bindValues(lists []*pg.Node, targets []types.T) (Plan, error) {
 		for i, it := range items {
 			if it.GetSetToDefault() != nil {
 				row[i] = &Literal{T: types.TUnknown}
+				if i < len(defaults) && defaults[i] != nil {
+					row[i] = defaults[i]
+				}
 				continue
 			}
 			e, err := b.bindExpr(it, ec)

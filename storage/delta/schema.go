@@ -57,6 +57,9 @@ func schemaString(s *arrow.Schema) (string, error) {
 		case t.Kind == types.Numeric && t.Precision == 0:
 			md[metaSQLType] = t.String()
 		}
+		if i := f.Metadata.FindKey(MetaColumnDefault); i >= 0 {
+			md[MetaColumnDefault] = f.Metadata.Values()[i]
+		}
 		typ, _ := json.Marshal(name)
 		st.Fields = append(st.Fields, structField{Name: f.Name, Type: typ, Nullable: f.Nullable, Metadata: md})
 	}
@@ -167,7 +170,12 @@ func parseSchema(s string) (*arrow.Schema, error) {
 				t = lt
 			}
 		}
-		fields = append(fields, types.Field(f.Name, t, f.Nullable))
+		field := types.Field(f.Name, t, f.Nullable)
+		if d, ok := f.Metadata[MetaColumnDefault].(string); ok {
+			field.Metadata = arrow.NewMetadata(append(field.Metadata.Keys(), MetaColumnDefault),
+				append(field.Metadata.Values(), d))
+		}
+		fields = append(fields, field)
 	}
 	return arrow.NewSchema(fields, nil), nil
 }

@@ -122,14 +122,32 @@ func CreateStore(ctx context.Context, store objstore.Store, dir string, schema *
 
 // protocolFor is the minimal protocol for a schema.
 func protocolFor(schema *arrow.Schema) *Protocol {
+	ntz, defaults := false, false
 	for _, f := range schema.Fields() {
 		if ts, ok := f.Type.(*arrow.TimestampType); ok && ts.TimeZone == "" {
-			return &Protocol{MinReaderVersion: 3, MinWriterVersion: 7,
-				ReaderFeatures: []string{"timestampNtz"}, WriterFeatures: []string{"timestampNtz"}}
+			ntz = true
 		}
+		if f.Metadata.FindKey(MetaColumnDefault) >= 0 {
+			defaults = true
+		}
+	}
+	switch {
+	case ntz && defaults:
+		return &Protocol{MinReaderVersion: 3, MinWriterVersion: 7,
+			ReaderFeatures: []string{"timestampNtz"}, WriterFeatures: []string{"timestampNtz", "allowColumnDefaults"}}
+	case ntz:
+		return &Protocol{MinReaderVersion: 3, MinWriterVersion: 7,
+			ReaderFeatures: []string{"timestampNtz"}, WriterFeatures: []string{"timestampNtz"}}
+	case defaults:
+		// Column defaults are a writer-only table feature.
+		return &Protocol{MinReaderVersion: 1, MinWriterVersion: 7, WriterFeatures: []string{"allowColumnDefaults"}}
 	}
 	return &Protocol{MinReaderVersion: 1, MinWriterVersion: 2}
 }
+
+// MetaColumnDefault is the Delta field metadata key holding a column's
+// default expression as SQL text (the allowColumnDefaults feature).
+const MetaColumnDefault = "CURRENT_DEFAULT"
 
 // Dir is the table's location as given to Open or Create.
 func (t *Table) Dir() string { return t.dir }
@@ -138,7 +156,7 @@ func (t *Table) Dir() string { return t.dir }
 func (t *Table) Store() objstore.Store { return t.store }
 
 // writerFeatures are the writer features Lode can write under.
-var writerFeatures = []string{"timestampNtz", "appendOnly", "invariants"}
+var writerFeatures = []string{"timestampNtz", "appendOnly", "invariants", "allowColumnDefaults"}
 
 // checkWrite fails if writing needs protocol features Lode lacks.
 func checkWrite(p *Protocol) error {
