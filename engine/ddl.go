@@ -24,6 +24,7 @@ func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *
 	}
 	name := b.ResolveTable(cs.Relation)
 	var fields []arrow.Field
+	var serials []catalog.Name
 	seen := map[string]bool{}
 	for _, el := range cs.TableElts {
 		cd := el.GetColumnDef()
@@ -44,12 +45,20 @@ func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *
 			return nil, sqlerr.New(sqlerr.DuplicateColumn, "column \"%s\" specified more than once", cd.Colname)
 		}
 		seen[cd.Colname] = true
-		t, err := planner.TypeOf(b, cd.TypeName)
-		if err != nil {
-			return nil, err
-		}
 		nullable := true
 		defaultSQL := ""
+		var t types.T
+		var err error
+		if st, ok := serialType(cd.TypeName); ok {
+			// serial: an integer column defaulting to a new sequence's
+			// nextval, NOT NULL, as PostgreSQL expands it.
+			t, nullable = st, false
+			seq := name.Table + "_" + cd.Colname + "_seq"
+			serials = append(serials, catalog.Name{Catalog: name.Catalog, Schema: name.Schema, Table: seq})
+			defaultSQL = "nextval('" + seq + "')"
+		} else if t, err = planner.TypeOf(b, cd.TypeName); err != nil {
+			return nil, err
+		}
 		for _, cn := range cd.Constraints {
 			c := cn.GetConstraint()
 			switch c.Contype {
@@ -85,6 +94,14 @@ func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *
 	_, existed, err := s.eng.cat.CreateTable(ctx, name, arrow.NewSchema(fields, nil), cs.IfNotExists)
 	if err != nil {
 		return nil, err
+	}
+	if !existed {
+		for _, seq := range serials {
+			d := catalog.SequenceDef{Name: seq.Table, Start: 1, Increment: 1, Min: 1, Max: 1<<63 - 1}
+			if _, err := s.eng.cat.CreateSequence(seq, d, true); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if !existed {
 		s.recordPrimaryKey(name, cs) // engine/pgcatalog.go
@@ -249,3 +266,19 @@ func (s *Session) runCreateSchema(st planner.Statement, cs *pg.CreateSchemaStmt)
 }
 
 var _ = catalog.DefaultCatalog
+
+// serialType recognises serial, bigserial and smallserial.
+func serialType(tn *pg.TypeName) (types.T, bool) {
+	if len(tn.Names) == 0 || len(tn.ArrayBounds) > 0 {
+		return types.T{}, false
+	}
+	switch tn.Names[len(tn.Names)-1].GetString_().Sval {
+	case "serial", "serial4":
+		return types.TInt32, true
+	case "bigserial", "serial8":
+		return types.TInt64, true
+	case "smallserial", "serial2":
+		return types.TInt16, true
+	}
+	return types.T{}, false
+}

@@ -25,6 +25,9 @@ func (s *Session) dispatch(ctx context.Context, st planner.Statement) (*Result, 
 	case n.GetCreateTableAsStmt() != nil:
 		return s.runCreateTableAs(ctx, st, n.GetCreateTableAsStmt())
 	case n.GetDropStmt() != nil:
+		if n.GetDropStmt().RemoveType == pg.ObjectType_OBJECT_SEQUENCE {
+			return s.dropSequences(st, n.GetDropStmt())
+		}
 		if t := n.GetDropStmt().RemoveType; t == pg.ObjectType_OBJECT_VIEW || t == pg.ObjectType_OBJECT_INDEX {
 			return s.dropOther(st, n.GetDropStmt())
 		}
@@ -61,6 +64,8 @@ func (s *Session) dispatch(ctx context.Context, st planner.Statement) (*Result, 
 		return s.runShow(n.GetVariableShowStmt())
 	case n.GetTransactionStmt() != nil:
 		return s.runTransaction(n.GetTransactionStmt())
+	case n.GetCreateSeqStmt() != nil:
+		return s.runCreateSequence(st, n.GetCreateSeqStmt())
 	case n.GetAlterSystemStmt() != nil:
 		return s.runAlterSystem(n.GetAlterSystemStmt())
 	case n.GetExplainStmt() != nil:

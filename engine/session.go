@@ -35,8 +35,9 @@ type Session struct {
 
 	pg *pgState // PREPARE, cursors, backend pid (pgcmd.go)
 
-	mu     sync.Mutex
-	cancel context.CancelFunc // of the running statement
+	mu       sync.Mutex
+	cancel   context.CancelFunc // of the running statement
+	currvals map[string]int64   // currval per sequence, this session
 }
 
 func newSession(e *Engine, user, database string) *Session {
@@ -183,6 +184,7 @@ func (s *Session) evalContext() *expr.Context {
 		ec.TimeZone = loc
 	}
 	ec.Params = s.params
+	ec.Sequences = &sessionSequences{s}
 	ec.Session = s
 	return ec
 }

@@ -21,6 +21,8 @@ type Context struct {
 	// Session answers current_user, current_setting, pg_backend_pid, …
 	// (nil at plan time).
 	Session SessionInfo
+	// Sequences serves nextval/currval/setval (nil at plan time).
+	Sequences Sequences
 }
 
 // NewContext returns a context with the Go allocator, UTC and the current time.
