@@ -74,6 +74,8 @@ func (b *Binder) bindExpr(n *pg.Node, ec *exprCtx) (Expr, error) {
 		return b.bindSubLink(n.GetSubLink(), ec)
 	case n.GetGroupingFunc() != nil:
 		return b.bindGroupingFunc(n.GetGroupingFunc(), ec)
+	case n.GetAArrayExpr() != nil:
+		return b.bindArrayExpr(n.GetAArrayExpr(), ec)
 	}
 	if e, ok, err := b.bindPgNode(n, ec); ok { // COLLATE, x[i]: bind_pgcompat.go
 		return e, err
@@ -476,7 +478,12 @@ func (b *Binder) bindCase(ce *pg.CaseExpr, ec *exprCtx) (Expr, error) {
 // typeFromName resolves a parser TypeName.
 func (b *Binder) typeFromName(tn *pg.TypeName) (types.T, error) {
 	if len(tn.ArrayBounds) > 0 {
-		return types.TUnknown, b.unsupported(tn.Location, "array types are not supported yet")
+		inner := &pg.TypeName{Names: tn.Names, Typmods: tn.Typmods, Location: tn.Location}
+		e, err := b.typeFromName(inner)
+		if err != nil {
+			return e, err
+		}
+		return types.ArrayOf(e), nil
 	}
 	var parts []string
 	for _, n := range tn.Names {

@@ -236,8 +236,14 @@ func (b *Binder) bindVariadic(name string, argNodes []*pg.Node, loc int32, ec *e
 
 // resolveScalar type-checks a scalar function call.
 func (b *Binder) resolveScalar(name string, args []Expr, loc int32) (Expr, error) {
+	if r, ok := arrayFuncs[name]; ok && hasArrayArg(args) {
+		return r(b, name, args, loc)
+	}
 	if r, ok := scalarFuncs[name]; ok {
 		return r(b, name, args, loc)
+	}
+	if f, ok := b.lookupFunction(name); ok {
+		return b.inlineFunction(f, args, loc)
 	}
 	noFunc := func() error { return b.noFunction(name, args, loc) }
 	var err error

@@ -35,6 +35,10 @@ func (b *Binder) bindPgNode(n *pg.Node, ec *exprCtx) (Expr, bool, error) {
 		if err != nil {
 			return nil, true, err
 		}
+		if arg.Type().Kind == types.Array { // a real array: funcs_array.go
+			e, err := b.bindSubscript(arg, ind.Indirection, ec)
+			return e, true, err
+		}
 		if len(ind.Indirection) == 1 && ind.Indirection[0].GetString_() != nil {
 			// (rec).x / (rec).n of _pg_expandarray's record (bind_srf.go).
 			field := ind.Indirection[0].GetString_().Sval
@@ -85,16 +89,21 @@ func (b *Binder) bindRegCast(tc *pg.TypeCast, ec *exprCtx) (Expr, bool, error) {
 		return nil, false, nil
 	}
 	if len(tc.TypeName.ArrayBounds) > 0 {
-		// Arrays are text in their text form until Lode has array types.
+		// Text-typed values (the catalogs' text-form array columns) stay
+		// text; literals and real arrays become arrays (bindTypeCast).
+		t, err := b.typeFromName(tc.TypeName)
+		if err != nil {
+			return nil, true, err
+		}
+		if ae := tc.Arg.GetAArrayExpr(); ae != nil && len(ae.Elements) == 0 {
+			return &Literal{Value: []any{}, T: t}, true, nil // ARRAY[]::int[]
+		}
 		arg, err := b.bindExpr(tc.Arg, ec)
 		if err != nil {
 			return nil, true, err
 		}
-		if at := arg.Type(); at.IsString() || at.Kind == types.Unknown {
-			e, err := b.Coerce(arg, types.TText, tc.Location)
-			return e, true, err
-		}
-		return nil, true, b.unsupported(tc.Location, "array types are not supported yet")
+		e, err := b.castToArray(arg, t, tc.Location)
+		return e, true, err
 	}
 	target := strings.ToLower(tc.TypeName.Names[len(tc.TypeName.Names)-1].GetString_().Sval)
 	switch target {
@@ -257,12 +266,6 @@ func (b *Binder) bindPgAExpr(a *pg.A_Expr, ec *exprCtx) (Expr, bool, error) {
 		return nil, false, nil
 	}
 	op := opName(a.Name)
-	if op != "=" && op != "<>" && op != "!=" {
-		return nil, false, nil
-	}
-	if a.Rexpr.GetAArrayExpr() != nil {
-		return nil, false, nil
-	}
 	l, err := b.bindExpr(a.Lexpr, ec)
 	if err != nil {
 		return nil, true, err
@@ -270,6 +273,13 @@ func (b *Binder) bindPgAExpr(a *pg.A_Expr, ec *exprCtx) (Expr, bool, error) {
 	r, err := b.bindExpr(a.Rexpr, ec)
 	if err != nil {
 		return nil, true, err
+	}
+	if r.Type().Kind == types.Array { // a real array: funcs_array.go
+		e, err := b.bindArrayAnyAll(a, l, r)
+		return e, true, err
+	}
+	if op != "=" && op != "<>" && op != "!=" {
+		return nil, false, nil
 	}
 	if !r.Type().IsString() && r.Type().Kind != types.Unknown {
 		return nil, false, nil

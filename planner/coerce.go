@@ -38,6 +38,9 @@ func commonType(a, b types.T) (types.T, error) {
 		return b, nil
 	case b.Kind == types.Unknown:
 		return a, nil
+	case a.Kind == types.Array && b.Kind == types.Array:
+		e, err := commonType(a.ElemT(), b.ElemT())
+		return types.ArrayOf(e), err
 	case a.Kind == b.Kind:
 		switch a.Kind {
 		case types.Numeric:

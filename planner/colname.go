@@ -39,6 +39,14 @@ func figureColName(n *pg.Node) string {
 			}
 		}
 		return "case"
+	case n.GetAArrayExpr() != nil:
+		return "array"
+	case n.GetAIndirection() != nil:
+		ind := n.GetAIndirection()
+		if last := ind.Indirection[len(ind.Indirection)-1]; last.GetString_() != nil {
+			return last.GetString_().Sval
+		}
+		return figureColName(ind.Arg)
 	case n.GetCoalesceExpr() != nil:
 		return "coalesce"
 	case n.GetMinMaxExpr() != nil:

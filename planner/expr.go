@@ -99,6 +99,8 @@ func (e *Literal) String() string {
 		return "NULL"
 	}
 	switch v := e.Value.(type) {
+	case []any:
+		return "'" + strings.ReplaceAll(types.FormatLiteral(v, e.T), "'", "''") + "'::" + e.T.String()
 	case string:
 		return "'" + strings.ReplaceAll(v, "'", "''") + "'"
 	default:

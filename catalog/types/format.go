@@ -48,6 +48,8 @@ func AppendText(dst []byte, arr arrow.Array, i int, t T, loc *time.Location) []b
 		return AppendDate(dst, int32(a.Value(i)))
 	case *array.MonthDayNanoInterval:
 		return AppendInterval(dst, IntervalFromArrow(a.Value(i)))
+	case *array.List:
+		return AppendArray(dst, a, i, t, loc)
 	case *array.Timestamp:
 		if t.Kind == TimestampTZ || (t.Kind != Timestamp && a.DataType().(*arrow.TimestampType).TimeZone != "") {
 			return AppendTimestampTZ(dst, int64(a.Value(i)), loc)

@@ -31,6 +31,18 @@ var baseNames = map[string]Kind{
 // numeric(10,2) → "numeric", [10 2]).
 func FromName(name string, mods []int32) (T, error) {
 	name = strings.TrimPrefix(strings.ToLower(name), "pg_catalog.")
+	if strings.HasSuffix(name, "[]") {
+		e, err := FromName(strings.TrimSpace(strings.TrimSuffix(name, "[]")), mods)
+		if err != nil {
+			return TUnknown, err
+		}
+		return ArrayOf(e), nil
+	}
+	if len(name) > 1 && name[0] == '_' { // _int4: the array type's internal name
+		if e, err := FromName(name[1:], mods); err == nil {
+			return ArrayOf(e), nil
+		}
+	}
 	k, ok := baseNames[name]
 	if !ok {
 		return TUnknown, fmt.Errorf("type %q does not exist", name)
@@ -90,6 +102,13 @@ func FromName(name string, mods []int32) (T, error) {
 // ParseName parses the output of T.String (as stored in field metadata).
 func ParseName(s string) (T, error) {
 	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, "[]") {
+		e, err := ParseName(strings.TrimSuffix(s, "[]"))
+		if err != nil {
+			return TUnknown, err
+		}
+		return ArrayOf(e), nil
+	}
 	var mods []int32
 	if i := strings.IndexByte(s, '('); i >= 0 && strings.HasSuffix(s, ")") {
 		for _, part := range strings.Split(s[i+1:len(s)-1], ",") {

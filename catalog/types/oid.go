@@ -28,6 +28,14 @@ func FromOID(oid uint32) (T, bool) {
 		return TTimestamp, true
 	case OIDTimestampTZ:
 		return TTimestampTZ, true
+	case OIDInterval:
+		return TInterval, true
+	}
+	for k, o := range arrayOIDs {
+		if o == oid {
+			e, _ := FromOID(T{Kind: k}.OID())
+			return ArrayOf(e), true
+		}
 	}
 	return TUnknown, false
 }

@@ -40,6 +40,8 @@ func ParseTextIn(s string, t T, loc *time.Location) (any, error) {
 		return ParseTimestamp(s, true, loc)
 	case Interval:
 		return ParseIntervalIn(s, t.Length)
+	case Array:
+		return ParseArray(s, t, loc)
 	}
 	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "cannot parse values of type %s", t)
 }

@@ -27,6 +27,7 @@ const (
 	Timestamp               // timestamp without time zone: µs since epoch
 	TimestampTZ             // timestamp with time zone: µs since epoch, UTC
 	Interval                // interval: months, days, µs (Arrow month_day_nano, ns = µs*1000)
+	Array                   // one-dimensional array of Elem (Arrow list<elem>); see array.go
 )
 
 // NumericMaxPrecision is the widest decimal128 precision.
@@ -42,6 +43,9 @@ type T struct {
 	Precision int32 // Numeric: total digits (0 = unconstrained)
 	Scale     int32 // Numeric: digits after the point
 	Length    int32 // Varchar: max characters (0 = unlimited)
+	// Elem is an Array's element kind; Precision, Scale and Length then
+	// describe the element (see ArrayOf and T.ElemT), so T stays comparable.
+	Elem Kind
 }
 
 var (
@@ -112,6 +116,8 @@ func (t T) OID() uint32 {
 		return OIDTimestampTZ
 	case Interval:
 		return OIDInterval
+	case Array:
+		return arrayOID(t.Elem)
 	}
 	// An untyped literal that survives to the output is text, as in PostgreSQL.
 	return OIDText
@@ -119,6 +125,9 @@ func (t T) OID() uint32 {
 
 // Typmod is the atttypmod PostgreSQL reports (-1 when none).
 func (t T) Typmod() int32 {
+	if t.Kind == Array {
+		t = t.ElemT()
+	}
 	switch t.Kind {
 	case Numeric:
 		if t.Precision == 0 {
@@ -188,6 +197,8 @@ func (t T) String() string {
 		return "timestamp with time zone"
 	case Interval:
 		return "interval"
+	case Array:
+		return t.ElemT().String() + "[]"
 	}
 	return fmt.Sprintf("kind%d", t.Kind)
 }
@@ -247,6 +258,8 @@ func (t T) ArrowType() arrow.DataType {
 		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
 	case Interval:
 		return arrow.FixedWidthTypes.MonthDayNanoInterval
+	case Array:
+		return arrow.ListOf(t.ElemT().ArrowType())
 	}
 	panic(fmt.Sprintf("types: no arrow type for %v", t))
 }
@@ -303,6 +316,12 @@ func FromArrow(dt arrow.DataType) (T, error) {
 		return TTimestamp, nil
 	case *arrow.MonthDayNanoIntervalType:
 		return TInterval, nil
+	case *arrow.ListType:
+		e, err := FromArrow(d.Elem())
+		if err != nil {
+			return TUnknown, err
+		}
+		return ArrayOf(e), nil
 	}
 	return TUnknown, fmt.Errorf("unsupported Arrow type %s", dt)
 }

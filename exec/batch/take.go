@@ -38,6 +38,8 @@ func Take(mem memory.Allocator, arr arrow.Array, idx []int32) arrow.Array {
 		return takeString(mem, a, idx)
 	case *array.Null:
 		return array.NewNull(len(idx))
+	case *array.List:
+		return takeListMem(mem, a, idx)
 	}
 	panic(fmt.Sprintf("batch.Take: unsupported array type %s", arr.DataType()))
 }

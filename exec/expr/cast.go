@@ -98,6 +98,14 @@ func castFunc(from, to types.T, explicit bool) (castRow, error) {
 	if to.IsString() {
 		return castToText(from, to, explicit), nil
 	}
+	if to.Kind == types.Array {
+		if from.IsString() {
+			return func(ctx *Context, in arrow.Array, i int, out array.Builder) error {
+				return arrayFromText(ctx, in.(*array.String).Value(i), to, out.(*array.ListBuilder))
+			}, nil
+		}
+		return castArray(from, to, explicit)
+	}
 	if from.IsString() {
 		return castFromText(to), nil
 	}

@@ -51,6 +51,8 @@ func checkConst(v any, t types.T) error {
 		_, ok = v.(int64)
 	case types.Interval:
 		_, ok = v.(types.IntervalValue)
+	case types.Array:
+		ok = checkArrayConst(v, t)
 	}
 	if !ok {
 		return sqlerr.New(sqlerr.Internal, "constant %v (%T) does not match type %s", v, v, t)
@@ -68,6 +70,9 @@ func fill[T fixed](mem memory.Allocator, n int, v T) (*memory.Buffer, []T) {
 
 // broadcast builds an n-row array repeating v (NULL when v is nil).
 func broadcast(mem memory.Allocator, t types.T, v any, n int) arrow.Array {
+	if t.Kind == types.Array {
+		return broadcastList(mem, t, v, n)
+	}
 	dt := t.ArrowType()
 	var valid *memory.Buffer
 	if v == nil {

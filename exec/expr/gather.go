@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/lodedb/lode/catalog/types"
+	"github.com/lodedb/lode/exec/batch"
 )
 
 // gather builds an n-row array of type t whose row i is row i of
@@ -25,6 +26,18 @@ func gather(mem memory.Allocator, t types.T, n int, pieces []arrow.Array, src []
 	}
 	dt := t.ArrowType()
 	switch t.Kind {
+	case types.Array:
+		validBuf.Release()
+		b := array.NewBuilder(mem, dt)
+		defer b.Release()
+		for i, s := range src {
+			if s < 0 {
+				b.AppendNull()
+			} else {
+				batch.AppendValue(b, pieces[s], i)
+			}
+		}
+		return b.NewArray()
 	case types.Int16:
 		return makeArray(dt, n, validBuf, gatherFixed[int16](mem, n, pieces, src))
 	case types.Int32, types.Date:
