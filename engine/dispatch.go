@@ -25,6 +25,9 @@ func (s *Session) dispatch(ctx context.Context, st planner.Statement) (*Result, 
 	case n.GetCreateTableAsStmt() != nil:
 		return s.runCreateTableAs(ctx, st, n.GetCreateTableAsStmt())
 	case n.GetDropStmt() != nil:
+		if n.GetDropStmt().RemoveType == pg.ObjectType_OBJECT_FUNCTION {
+			return s.dropFunctions(n.GetDropStmt())
+		}
 		if n.GetDropStmt().RemoveType == pg.ObjectType_OBJECT_SEQUENCE {
 			return s.dropSequences(st, n.GetDropStmt())
 		}
@@ -64,6 +67,8 @@ func (s *Session) dispatch(ctx context.Context, st planner.Statement) (*Result, 
 		return s.runShow(n.GetVariableShowStmt())
 	case n.GetTransactionStmt() != nil:
 		return s.runTransaction(n.GetTransactionStmt())
+	case n.GetCreateFunctionStmt() != nil:
+		return s.runCreateFunction(st, n.GetCreateFunctionStmt())
 	case n.GetCreateSeqStmt() != nil:
 		return s.runCreateSequence(st, n.GetCreateSeqStmt())
 	case n.GetAlterSystemStmt() != nil:
