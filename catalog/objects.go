@@ -207,3 +207,34 @@ func (c *Catalog) dropTableIndexes(n Name) {
 		}
 	}
 }
+
+// ForeignKeyDef records a FOREIGN KEY. Like Databricks' informational
+// constraints it is not enforced; clients and BI tools read it (pg_catalog)
+// to learn the relationships between tables.
+type ForeignKeyDef struct {
+	Name       string   `json:"name"`
+	Table      string   `json:"table"`
+	Columns    []string `json:"columns"`
+	RefSchema  string   `json:"ref_schema"`
+	RefTable   string   `json:"ref_table"`
+	RefColumns []string `json:"ref_columns,omitempty"`
+}
+
+const kindForeignKey = "fkey"
+
+// AddForeignKey stores a foreign key definition.
+func (c *Catalog) AddForeignKey(n Name, fk ForeignKeyDef) error {
+	return c.putObject(n.Catalog, n.Schema, kindForeignKey, fk.Name, fk, true)
+}
+
+// ForeignKeys lists the foreign keys of a schema.
+func (c *Catalog) ForeignKeys(cat, schema string) []ForeignKeyDef {
+	var out []ForeignKeyDef
+	for _, name := range c.listObjects(cat, schema, kindForeignKey) {
+		var fk ForeignKeyDef
+		if c.getObject(cat, schema, kindForeignKey, name, &fk) {
+			out = append(out, fk)
+		}
+	}
+	return out
+}

@@ -25,12 +25,25 @@ func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *
 	name := b.ResolveTable(cs.Relation)
 	var fields []arrow.Field
 	var serials []catalog.Name
+	var fkeys []catalog.ForeignKeyDef
 	seen := map[string]bool{}
 	for _, el := range cs.TableElts {
 		cd := el.GetColumnDef()
 		if cd == nil {
 			if c := el.GetConstraint(); c != nil {
 				// Table-level PRIMARY KEY (a, b) makes its columns NOT NULL.
+				if c.Contype == pg.ConstrType_CONSTR_FOREIGN {
+					var cols []string
+					for _, k := range c.FkAttrs {
+						cols = append(cols, k.GetString_().Sval)
+					}
+					fk, err := s.foreignKey(b, name, cols, c)
+					if err != nil {
+						return nil, err
+					}
+					fkeys = append(fkeys, fk)
+					continue
+				}
 				if c.Contype == pg.ConstrType_CONSTR_PRIMARY {
 					for _, k := range c.Keys {
 						markNotNull(fields, k.GetString_().Sval)
@@ -68,6 +81,12 @@ func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *
 				nullable = true
 			case pg.ConstrType_CONSTR_UNIQUE:
 				// Accepted, not enforced: Delta tables have no unique indexes.
+			case pg.ConstrType_CONSTR_FOREIGN:
+				fk, err := s.foreignKey(b, name, []string{cd.Colname}, c)
+				if err != nil {
+					return nil, err
+				}
+				fkeys = append(fkeys, fk)
 			case pg.ConstrType_CONSTR_DEFAULT:
 				if c.RawExpr != nil && c.RawExpr.GetAConst() != nil && c.RawExpr.GetAConst().Isnull {
 					continue
@@ -96,6 +115,11 @@ func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *
 		return nil, err
 	}
 	if !existed {
+		for _, fk := range fkeys {
+			if err := s.eng.cat.AddForeignKey(name, fk); err != nil {
+				return nil, err
+			}
+		}
 		for _, seq := range serials {
 			d := catalog.SequenceDef{Name: seq.Table, Start: 1, Increment: 1, Min: 1, Max: 1<<63 - 1}
 			if _, err := s.eng.cat.CreateSequence(seq, d, true); err != nil {
@@ -281,4 +305,22 @@ func serialType(tn *pg.TypeName) (types.T, bool) {
 		return types.TInt16, true
 	}
 	return types.T{}, false
+}
+
+// foreignKey checks a REFERENCES clause (the referenced table must exist)
+// and describes it; foreign keys are informational, not enforced.
+func (s *Session) foreignKey(b *planner.Binder, table catalog.Name, cols []string, c *pg.Constraint) (catalog.ForeignKeyDef, error) {
+	ref := b.ResolveTable(c.Pktable)
+	if !s.eng.cat.TableExists(ref) && ref != table {
+		return catalog.ForeignKeyDef{}, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", c.Pktable.Relname)
+	}
+	fk := catalog.ForeignKeyDef{Table: table.Table, Columns: cols, RefSchema: ref.Schema, RefTable: ref.Table}
+	for _, k := range c.PkAttrs {
+		fk.RefColumns = append(fk.RefColumns, k.GetString_().Sval)
+	}
+	fk.Name = c.Conname
+	if fk.Name == "" {
+		fk.Name = table.Table + "_" + cols[0] + "_fkey"
+	}
+	return fk, nil
 }
