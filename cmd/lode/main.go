@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -79,6 +80,8 @@ func serve(args []string) error {
 	listen := fs.String("listen", envOr("LODE_LISTEN", "127.0.0.1:5433"), "address to listen on (env LODE_LISTEN)")
 	warehouse := warehouseFlag(fs)
 	hba := fs.String("hba", envOr("LODE_HBA", ""), "pg_hba-style file: lines \"host all all ADDRESS METHOD\" (trust, scram-sha-256, md5, password, reject); default: trust loopback, SCRAM elsewhere")
+	tlsCert := fs.String("tls-cert", envOr("LODE_TLS_CERT", ""), "PEM certificate: offer TLS to clients that ask (with --tls-key)")
+	tlsKey := fs.String("tls-key", envOr("LODE_TLS_KEY", ""), "PEM private key of --tls-cert")
 	fs.Parse(args)
 
 	eng, err := engine.Open(engine.Config{Warehouse: *warehouse})
@@ -87,6 +90,13 @@ func serve(args []string) error {
 	}
 	defer eng.Close()
 	var opts pgwire.Options
+	if *tlsCert != "" || *tlsKey != "" {
+		cert, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			return fmt.Errorf("loading TLS certificate: %w", err)
+		}
+		opts.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	if *hba != "" {
 		h, err := pgwire.LoadHBA(*hba, eng.PasswordVerifier)
 		if err != nil {

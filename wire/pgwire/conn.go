@@ -25,6 +25,7 @@ type conn struct {
 	log *slog.Logger
 
 	pid, secret uint32
+	tlsDone     bool // the connection runs inside TLS
 	sess        session
 	loc         *time.Location // for timestamptz output; follows the TimeZone setting
 	params      map[string]string

@@ -8,6 +8,7 @@ package pgwire
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/binary"
 	"errors"
 	"log/slog"
@@ -25,6 +26,9 @@ type Options struct {
 	Auth Authenticator
 	// Logger receives connection-level events; nil means slog.Default().
 	Logger *slog.Logger
+	// TLS, when set, is offered to clients that send SSLRequest ('S');
+	// otherwise they are told 'N' and continue in the clear.
+	TLS *tls.Config
 }
 
 // Serve accepts connections on ln and serves each on its own goroutine until

@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"crypto/tls"
 	"net"
 	"time"
 
@@ -41,9 +42,33 @@ func (c *conn) startup() bool {
 			return false
 		}
 		switch m := msg.(type) {
-		case *pgproto3.SSLRequest, *pgproto3.GSSEncRequest:
-			// No TLS or GSS encryption yet: 'N' tells the client to go on in
-			// the clear with a normal StartupMessage on the same socket.
+		case *pgproto3.SSLRequest:
+			// With a certificate configured: 'S', then the TLS handshake, and
+			// the rest of the protocol runs inside TLS. Otherwise 'N': the
+			// client goes on in the clear on the same socket.
+			if c.srv.opts.TLS == nil || c.tlsDone {
+				c.out.buf = append(c.out.buf, 'N')
+				c.out.flush()
+				if c.out.err != nil {
+					return false
+				}
+				continue
+			}
+			c.out.buf = append(c.out.buf, 'S')
+			c.out.flush()
+			if c.out.err != nil {
+				return false
+			}
+			tc := tls.Server(c.nc, c.srv.opts.TLS)
+			if err := tc.Handshake(); err != nil {
+				c.log.Debug("pgwire: TLS handshake", "err", err)
+				return false
+			}
+			c.nc, c.tlsDone = tc, true
+			c.out.w = tc
+			c.be = pgproto3.NewBackend(pgproto3.NewChunkReader(tc), tc)
+		case *pgproto3.GSSEncRequest:
+			// No GSS encryption: 'N', go on (the client may then ask for TLS).
 			c.out.buf = append(c.out.buf, 'N')
 			c.out.flush()
 			if c.out.err != nil {
