@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/lodedb/lode/catalog/sqlerr"
@@ -30,8 +31,12 @@ func (n Name) OID() uint32 {
 
 var commitFile = regexp.MustCompile(`^\d{20}\.(json|checkpoint.*\.parquet)$`)
 
-// TableExists reports whether n names a committed Delta table.
+// TableExists reports whether n names a committed Delta table (managed,
+// or external and registered).
 func (c *Catalog) TableExists(n Name) bool {
+	if c.externalLocation(n) != "" {
+		return true
+	}
 	ents, err := os.ReadDir(filepath.Join(c.TableDir(n), "_delta_log"))
 	if err != nil {
 		return false
@@ -56,6 +61,8 @@ func (c *Catalog) Tables(cat, schema string) ([]string, error) {
 			out = append(out, d)
 		}
 	}
+	out = append(out, c.externalTables(cat, schema)...)
+	sort.Strings(out)
 	return out, nil
 }
 
@@ -64,7 +71,11 @@ func (c *Catalog) OpenTable(n Name) (*delta.Table, error) {
 	if !c.TableExists(n) {
 		return nil, undefinedTable(n)
 	}
-	t, err := delta.Open(c.TableDir(n))
+	dir := c.TableDir(n)
+	if loc := c.externalLocation(n); loc != "" {
+		dir = loc
+	}
+	t, err := delta.Open(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +121,9 @@ func (c *Catalog) DropTable(n Name, ifExists bool) (existed bool, err error) {
 			return false, nil
 		}
 		return false, undefinedTable(n)
+	}
+	if c.dropExternal(n) {
+		return true, nil // the data stays where it is
 	}
 	c.dropTableIndexes(n)
 	return true, c.moveToTrash(c.TableDir(n))

@@ -94,6 +94,24 @@ func (s *Session) runExtension(ctx context.Context, st planner.Statement) (*Resu
 			r.Notices = append(r.Notices, "catalog \""+x.Name+"\" already exists, skipping")
 		}
 		return r, nil
+	case *planner.CreateExternalStmt:
+		rv := &pg.RangeVar{Relname: x.Name[len(x.Name)-1]}
+		if len(x.Name) >= 2 {
+			rv.Schemaname = x.Name[len(x.Name)-2]
+		}
+		if len(x.Name) == 3 {
+			rv.Catalogname = x.Name[0]
+		}
+		name := s.binder(st).ResolveTable(rv)
+		existed, err := s.eng.cat.RegisterExternal(name, x.Location, x.IfNotExists)
+		if err != nil {
+			return nil, err
+		}
+		r := tagf("CREATE TABLE")
+		if existed {
+			r.Notices = append(r.Notices, "relation \""+name.Table+"\" already exists, skipping")
+		}
+		return r, nil
 	case *planner.DropCatalogStmt:
 		if x.Name == s.database {
 			return nil, sqlerr.New(sqlerr.ObjectInUse, "cannot drop the catalog this session is connected to")

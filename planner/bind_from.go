@@ -6,6 +6,7 @@ import (
 	"github.com/lodedb/lode/catalog"
 	"github.com/lodedb/lode/catalog/sqlerr"
 	"github.com/lodedb/lode/catalog/types"
+	"github.com/lodedb/lode/storage/delta"
 )
 
 // bindFrom binds the FROM list; several items are a cross join.
@@ -334,6 +335,9 @@ func (b *Binder) bindRangeFunction(rf *pg.RangeFunction) (Plan, error) {
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "table function not supported")
 	}
 	name := funcName(fc.Funcname)
+	if name == "delta_scan" {
+		return b.bindDeltaScan(fc, rf)
+	}
 	if name != "generate_series" {
 		return nil, b.errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", name), fc.Location)
 	}
@@ -587,4 +591,42 @@ func shiftColumns(e Expr, delta int) Expr {
 		return nil, false, nil
 	})
 	return r
+}
+
+// bindDeltaScan reads a Delta table by path: delta.`/path` (rewritten by
+// the pre-parser) or delta_scan('/path').
+func (b *Binder) bindDeltaScan(fc *pg.FuncCall, rf *pg.RangeFunction) (Plan, error) {
+	if len(fc.Args) != 1 || fc.Args[0].GetAConst() == nil || fc.Args[0].GetAConst().GetSval() == nil {
+		return nil, b.errAt(sqlerr.New(sqlerr.FeatureNotSupported, "delta_scan takes one constant path"), fc.Location)
+	}
+	path := fc.Args[0].GetAConst().GetSval().Sval
+	tab, err := delta.Open(path)
+	if err != nil {
+		return nil, b.errAt(sqlerr.As(sqlerr.Wrap(sqlerr.UndefinedTable, err)), fc.Location)
+	}
+	snap, err := tab.Snapshot(b.ctx())
+	if err != nil {
+		return nil, err
+	}
+	qual := "delta"
+	var colNames []*pg.Node
+	if rf.Alias != nil {
+		qual, colNames = rf.Alias.Aliasname, rf.Alias.Colnames
+	}
+	name := catalog.Name{Catalog: "delta", Schema: "path", Table: path}
+	s := &Scan{Name: name, Table: tab, Snapshot: snap, Schema: snap.Schema()}
+	for i, f := range s.Schema.Fields() {
+		t, err := types.FromField(f)
+		if err != nil {
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "column %s: %v", f.Name, err)
+		}
+		s.Cols = append(s.Cols, i)
+		s.Out = append(s.Out, OutCol{Name: f.Name, T: t, Qual: qual, AttNum: int16(i + 1)})
+	}
+	for i, cn := range colNames {
+		if i < len(s.Out) {
+			s.Out[i].Name = cn.GetString_().Sval
+		}
+	}
+	return s, nil
 }

@@ -23,10 +23,20 @@ type DropCatalogStmt struct {
 	Cascade  bool
 }
 
+// CreateExternalStmt is CREATE [EXTERNAL] TABLE [IF NOT EXISTS] name
+// USING DELTA LOCATION 'path': register an existing Delta table.
+type CreateExternalStmt struct {
+	Name        []string // 1 to 3 parts
+	Location    string
+	IfNotExists bool
+}
+
 var (
+	reCreateExternal = regexp.MustCompile(`(?is)^\s*create\s+(?:external\s+)?table\s+(if\s+not\s+exists\s+)?([^\s(]+)\s+using\s+delta\s+location\s+'((?:[^']|'')*)'\s*$`)
+	reDeltaPath      = regexp.MustCompile("(?i)\\bdelta\\.`([^`]+)`")
 	reCreateCatalog = regexp.MustCompile(`(?is)^\s*create\s+catalog\s+(if\s+not\s+exists\s+)?(\S+)\s*$`)
 	reDropCatalog   = regexp.MustCompile(`(?is)^\s*drop\s+catalog\s+(if\s+exists\s+)?(\S+?)(\s+cascade|\s+restrict)?\s*$`)
-	reExtLead       = regexp.MustCompile(`(?is)^\s*(create|drop)\s+catalog\b`)
+	reExtLead       = regexp.MustCompile(`(?is)^\s*((create|drop)\s+catalog\b|create\s+(external\s+)?table\s+\S+\s+using\s+delta\b)`)
 )
 
 // parseExtension reports whether text is an extension statement (ok) and
@@ -35,6 +45,17 @@ func parseExtension(text string) (stmt any, ok bool, err error) {
 	text = stripComments(text)
 	if !reExtLead.MatchString(text) {
 		return nil, false, nil
+	}
+	if m := reCreateExternal.FindStringSubmatch(text); m != nil {
+		var parts []string
+		for _, p := range strings.Split(m[2], ".") {
+			id, err := identifier(p)
+			if err != nil {
+				return nil, true, err
+			}
+			parts = append(parts, id)
+		}
+		return &CreateExternalStmt{Name: parts, Location: strings.ReplaceAll(m[3], "''", "'"), IfNotExists: m[1] != ""}, true, nil
 	}
 	if m := reCreateCatalog.FindStringSubmatch(text); m != nil {
 		name, err := identifier(m[2])
@@ -68,3 +89,15 @@ func identifier(s string) (string, error) {
 var reLineComment = regexp.MustCompile(`--[^\n]*`)
 
 func stripComments(s string) string { return reLineComment.ReplaceAllString(s, "") }
+
+// rewriteDeltaPaths turns Databricks' delta.`/path` table references into
+// the delta_scan('/path') table function PostgreSQL's grammar accepts.
+func rewriteDeltaPaths(sql string) string {
+	if !strings.Contains(sql, "`") {
+		return sql
+	}
+	return reDeltaPath.ReplaceAllStringFunc(sql, func(m string) string {
+		path := reDeltaPath.FindStringSubmatch(m)[1]
+		return "delta_scan('" + strings.ReplaceAll(path, "'", "''") + "')"
+	})
+}
