@@ -174,6 +174,8 @@ func newAggState(a AggSpec, in arrow.DataType) (aggState, error) {
 	case "string_agg", "string_agg_asc", "string_agg_desc":
 		delim, _ := a.Param.(string)
 		st = &stringAggState{delim: delim, order: strings.TrimPrefix(a.Func, "string_agg")}
+	case "array_agg":
+		st = newArrayAggState(in)
 	case "percentile_cont", "percentile_disc":
 		frac, _ := a.Param.(float64)
 		if frac < 0 || frac > 1 {

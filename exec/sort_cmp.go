@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"github.com/lodedb/lode/catalog/types"
 	"github.com/lodedb/lode/exec/batch"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -124,6 +125,35 @@ func valueCmp(arr arrow.Array) func(i, j int) int {
 			}
 			return 1
 		}
+	case *array.List:
+		// PostgreSQL's array order: element by element (NULL elements
+		// after the others), then the shorter array first.
+		vals := a.ListValues()
+		ec := keyCmp(vals, SortKey{})
+		return func(i, j int) int {
+			si, ei := a.ValueOffsets(i)
+			sj, ej := a.ValueOffsets(j)
+			for ; si < ei && sj < ej; si, sj = si+1, sj+1 {
+				if c := ec(int(si), int(sj)); c != 0 {
+					return c
+				}
+			}
+			return cmpInt(ei-si, ej-sj)
+		}
+	case *array.MonthDayNanoInterval:
+		return func(i, j int) int {
+			return types.IntervalFromArrow(a.Value(i)).Compare(types.IntervalFromArrow(a.Value(j)))
+		}
 	}
 	panic(fmt.Sprintf("exec: cannot sort %s", arr.DataType()))
+}
+
+func cmpInt(x, y int64) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
 }

@@ -2,11 +2,12 @@ package planner
 
 import (
 	pg "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/lodedb/lode/catalog"
+	"github.com/lodedb/lode/storage/delta"
 	"github.com/lodedb/lode/catalog/sqlerr"
 	"github.com/lodedb/lode/catalog/types"
-	"github.com/lodedb/lode/storage/delta"
 )
 
 // bindFrom binds the FROM list; several items are a cross join.
@@ -142,6 +143,15 @@ func (b *Binder) bindRangeVar(rv *pg.RangeVar) (Plan, error) {
 }
 
 func (b *Binder) bindJoin(j *pg.JoinExpr) (Plan, error) {
+	if rf := j.Rarg.GetRangeFunction(); rf != nil && len(rf.Functions) == 1 {
+		if items := rf.Functions[0].GetList().GetItems(); len(items) > 0 {
+			if fc := items[0].GetFuncCall(); fc != nil && srfFuncName(fc) == "unnest" && len(fc.Args) == 1 {
+				nj := proto.Clone(j).(*pg.JoinExpr)
+				nj.Rarg = unnestSubselect(rf, fc.Args[0])
+				j = nj
+			}
+		}
+	}
 	l, err := b.bindFromItem(j.Larg)
 	if err != nil {
 		return nil, err
@@ -337,6 +347,9 @@ func (b *Binder) bindRangeFunction(rf *pg.RangeFunction) (Plan, error) {
 	name := funcName(fc.Funcname)
 	if name == "delta_scan" {
 		return b.bindDeltaScan(fc, rf)
+	}
+	if name == "unnest" && len(fc.Args) == 1 { // in a JOIN: bind_srf.go
+		return b.bindFromItem(unnestSubselect(rf, fc.Args[0]))
 	}
 	if name != "generate_series" {
 		return nil, b.errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", name), fc.Location)

@@ -29,7 +29,7 @@ func negateLiteral(l *Literal) (*Literal, bool) {
 var aggregateNames = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true,
 	"bool_and": true, "bool_or": true, "every": true, "stddev": true, "stddev_samp": true, "stddev_pop": true,
 	"variance": true, "var_samp": true, "var_pop": true,
-	"string_agg": true, "percentile_cont": true, "percentile_disc": true}
+	"string_agg": true, "percentile_cont": true, "percentile_disc": true, "array_agg": true}
 
 func funcName(names []*pg.Node) string {
 	parts := make([]string, 0, len(names))
@@ -137,6 +137,14 @@ func (b *Binder) bindAggregate(name string, fc *pg.FuncCall, ec *exprCtx) (Expr,
 		return collect(&AggCall{Name: agg, Args: []Expr{onlyWhere(arg)}, Distinct: fc.AggDistinct, T: types.TBool}), nil
 	case "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
 		return b.bindVariance(name, onlyWhere(arg), fc, collect)
+	case "array_agg":
+		// FILTER turns filtered rows into NULLs, which array_agg keeps.
+		if filter != nil {
+			return nil, b.unsupported(fc.Location, "array_agg with FILTER is not supported yet")
+		}
+		if arg.Type().Kind == types.Array {
+			return nil, b.unsupported(fc.Location, "array_agg over arrays (multidimensional arrays) is not supported yet")
+		}
 	}
 	call := &AggCall{Name: name, Distinct: fc.AggDistinct, Args: []Expr{onlyWhere(arg)}}
 	if call.T, err = aggregateType(name, arg.Type()); err != nil {
@@ -191,6 +199,8 @@ func aggregateType(name string, in types.T) (types.T, error) {
 		return types.TUnknown, sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, in)
 	}
 	switch name {
+	case "array_agg":
+		return types.ArrayOf(in), nil
 	case "count":
 		return types.TInt64, nil
 	case "min", "max":

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -230,6 +231,11 @@ func rewriteFromFuncs(sel *pg.SelectStmt) *pg.SelectStmt {
 			} else {
 				out.WhereClause = pg.MakeBoolExprNode(pg.BoolExprType_AND_EXPR, []*pg.Node{out.WhereClause, cond}, -1)
 			}
+		case name == "unnest" && len(fc.Args) == 1:
+			if out == nil {
+				out = proto.Clone(sel).(*pg.SelectStmt)
+			}
+			out.FromClause[i] = unnestSubselect(rf, fc.Args[0])
 		case name == "pg_get_keywords" && len(fc.Args) == 0:
 			// The keyword list is a catalog relation (pgcatalog/keywords).
 			if out == nil {
@@ -280,4 +286,67 @@ func callsArrayBound(n *pg.Node) bool {
 		}
 	}
 	return false
+}
+
+// unnestSubselect rewrites unnest(arr) [WITH ORDINALITY] [AS a(x, n)] in
+// FROM as the lateral subquery
+//
+//	(SELECT (arr)[g.i] AS x [, g.i AS n]
+//	   FROM generate_series(1, cardinality(arr)) g(i)) a
+//
+// which works for array values and for text-form arrays alike.
+func unnestSubselect(rf *pg.RangeFunction, arr *pg.Node) *pg.Node {
+	names := []string{"unnest", "ordinality"}
+	alias := &pg.Alias{Aliasname: "unnest"}
+	if rf.Alias != nil {
+		alias = &pg.Alias{Aliasname: rf.Alias.Aliasname}
+		names[0] = rf.Alias.Aliasname
+		for j, c := range rf.Alias.Colnames {
+			if j < 2 && c.GetString_() != nil {
+				names[j] = c.GetString_().Sval
+			}
+		}
+	}
+	const g = "_unnest_g"
+	idx := colRef(g, "i")
+	targets := []*pg.Node{pg.MakeResTargetNodeWithNameAndVal(names[0], elemCall(arr, idx), -1)}
+	if rf.Ordinality {
+		targets = append(targets, pg.MakeResTargetNodeWithNameAndVal(names[1], colRef(g, "i"), -1))
+	}
+	series := &pg.Node{Node: &pg.Node_RangeFunction{RangeFunction: &pg.RangeFunction{
+		Functions: []*pg.Node{pg.MakeListNode([]*pg.Node{funcNode("generate_series", pg.MakeAConstIntNode(1, -1), funcNode("cardinality", arr))})},
+		Alias:     &pg.Alias{Aliasname: g, Colnames: []*pg.Node{pg.MakeStrNode("i")}},
+	}}}
+	sub := &pg.SelectStmt{TargetList: targets, FromClause: []*pg.Node{series},
+		Op: pg.SetOperation_SETOP_NONE, LimitOption: pg.LimitOption_LIMIT_OPTION_DEFAULT}
+	if hasColumnRef(arr.ProtoReflect()) {
+		// Over another FROM item's column: a bounded series and a filter,
+		// which the decorrelator handles (arrays of at most srfMaxElements).
+		series.GetRangeFunction().Functions[0].GetList().Items[0].GetFuncCall().Args[1] = pg.MakeAConstIntNode(srfMaxElements, -1)
+		sub.WhereClause = pg.MakeAExprNode(pg.A_Expr_Kind_AEXPR_OP, []*pg.Node{pg.MakeStrNode("<=")},
+			colRef(g, "i"), funcNode("cardinality", arr), -1)
+	}
+	return &pg.Node{Node: &pg.Node_RangeSubselect{RangeSubselect: &pg.RangeSubselect{
+		Lateral: true, Subquery: &pg.Node{Node: &pg.Node_SelectStmt{SelectStmt: sub}}, Alias: alias}}}
+}
+
+// hasColumnRef reports whether a parse tree mentions a column.
+func hasColumnRef(m protoreflect.Message) bool {
+	if _, ok := m.Interface().(*pg.ColumnRef); ok {
+		return true
+	}
+	found := false
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		switch {
+		case fd.IsList() && fd.Message() != nil:
+			l := v.List()
+			for i := 0; i < l.Len() && !found; i++ {
+				found = hasColumnRef(l.Get(i).Message())
+			}
+		case fd.Message() != nil && !fd.IsMap():
+			found = hasColumnRef(v.Message())
+		}
+		return !found
+	})
+	return found
 }
