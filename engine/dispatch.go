@@ -94,6 +94,8 @@ func (s *Session) runExtension(ctx context.Context, st planner.Statement) (*Resu
 			r.Notices = append(r.Notices, "catalog \""+x.Name+"\" already exists, skipping")
 		}
 		return r, nil
+	case *planner.DescribeHistoryStmt:
+		return s.runDescribeHistory(ctx, st, x)
 	case *planner.CreateExternalStmt:
 		rv := &pg.RangeVar{Relname: x.Name[len(x.Name)-1]}
 		if len(x.Name) >= 2 {

@@ -5,9 +5,9 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/lodedb/lode/catalog"
-	"github.com/lodedb/lode/storage/delta"
 	"github.com/lodedb/lode/catalog/sqlerr"
 	"github.com/lodedb/lode/catalog/types"
+	"github.com/lodedb/lode/storage/delta"
 )
 
 // bindFrom binds the FROM list; several items are a cross join.
@@ -345,7 +345,7 @@ func (b *Binder) bindRangeFunction(rf *pg.RangeFunction) (Plan, error) {
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "table function not supported")
 	}
 	name := funcName(fc.Funcname)
-	if name == "delta_scan" {
+	if name == "delta_scan" || name == "lode_as_of" {
 		return b.bindDeltaScan(fc, rf)
 	}
 	if name == "unnest" && len(fc.Args) == 1 { // in a JOIN: bind_srf.go
@@ -609,6 +609,9 @@ func shiftColumns(e Expr, delta int) Expr {
 // bindDeltaScan reads a Delta table by path: delta.`/path` (rewritten by
 // the pre-parser) or delta_scan('/path').
 func (b *Binder) bindDeltaScan(fc *pg.FuncCall, rf *pg.RangeFunction) (Plan, error) {
+	if funcName(fc.Funcname) == "lode_as_of" {
+		return b.bindAsOf(fc, rf)
+	}
 	if len(fc.Args) != 1 || fc.Args[0].GetAConst() == nil || fc.Args[0].GetAConst().GetSval() == nil {
 		return nil, b.errAt(sqlerr.New(sqlerr.FeatureNotSupported, "delta_scan takes one constant path"), fc.Location)
 	}

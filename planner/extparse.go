@@ -23,6 +23,11 @@ type DropCatalogStmt struct {
 	Cascade  bool
 }
 
+// DescribeHistoryStmt is DESCRIBE HISTORY name.
+type DescribeHistoryStmt struct {
+	Name []string
+}
+
 // CreateExternalStmt is CREATE [EXTERNAL] TABLE [IF NOT EXISTS] name
 // USING DELTA LOCATION 'path': register an existing Delta table.
 type CreateExternalStmt struct {
@@ -33,10 +38,12 @@ type CreateExternalStmt struct {
 
 var (
 	reCreateExternal = regexp.MustCompile(`(?is)^\s*create\s+(?:external\s+)?table\s+(if\s+not\s+exists\s+)?([^\s(]+)\s+using\s+delta\s+location\s+'((?:[^']|'')*)'\s*$`)
+	reDescribeHistory = regexp.MustCompile(`(?is)^\s*describe\s+history\s+(\S+)\s*$`)
+	reAsOf            = regexp.MustCompile(`(?i)\b([a-z_"][\w."]*)\s+(version|timestamp)\s+as\s+of\s+('(?:[^']|'')*'|\d+)`)
 	reDeltaPath      = regexp.MustCompile("(?i)\\bdelta\\.`([^`]+)`")
 	reCreateCatalog = regexp.MustCompile(`(?is)^\s*create\s+catalog\s+(if\s+not\s+exists\s+)?(\S+)\s*$`)
 	reDropCatalog   = regexp.MustCompile(`(?is)^\s*drop\s+catalog\s+(if\s+exists\s+)?(\S+?)(\s+cascade|\s+restrict)?\s*$`)
-	reExtLead       = regexp.MustCompile(`(?is)^\s*((create|drop)\s+catalog\b|create\s+(external\s+)?table\s+\S+\s+using\s+delta\b)`)
+	reExtLead       = regexp.MustCompile(`(?is)^\s*((create|drop)\s+catalog\b|create\s+(external\s+)?table\s+\S+\s+using\s+delta\b|describe\s+history\b)`)
 )
 
 // parseExtension reports whether text is an extension statement (ok) and
@@ -45,6 +52,10 @@ func parseExtension(text string) (stmt any, ok bool, err error) {
 	text = stripComments(text)
 	if !reExtLead.MatchString(text) {
 		return nil, false, nil
+	}
+	if m := reDescribeHistory.FindStringSubmatch(text); m != nil {
+		parts, err := nameParts(m[1])
+		return &DescribeHistoryStmt{Name: parts}, true, err
 	}
 	if m := reCreateExternal.FindStringSubmatch(text); m != nil {
 		var parts []string
@@ -99,5 +110,33 @@ func rewriteDeltaPaths(sql string) string {
 	return reDeltaPath.ReplaceAllStringFunc(sql, func(m string) string {
 		path := reDeltaPath.FindStringSubmatch(m)[1]
 		return "delta_scan('" + strings.ReplaceAll(path, "'", "''") + "')"
+	})
+}
+
+func nameParts(s string) ([]string, error) {
+	var parts []string
+	for _, p := range strings.Split(s, ".") {
+		id, err := identifier(p)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, id)
+	}
+	return parts, nil
+}
+
+// rewriteTimeTravel turns `t VERSION AS OF 3` and `t TIMESTAMP AS OF '…'`
+// (Delta time travel, not PostgreSQL grammar) into the table function
+// lode_as_of('t', 'version', '3') the binder resolves to that snapshot.
+func rewriteTimeTravel(sql string) string {
+	if !strings.Contains(strings.ToLower(sql), " as of ") {
+		return sql
+	}
+	return reAsOf.ReplaceAllStringFunc(sql, func(m string) string {
+		g := reAsOf.FindStringSubmatch(m)
+		val := strings.Trim(g[3], "'")
+		val = strings.ReplaceAll(val, "''", "'")
+		q := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+		return "lode_as_of(" + q(g[1]) + ", " + q(strings.ToLower(g[2])) + ", " + q(val) + ")"
 	})
 }
