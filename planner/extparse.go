@@ -37,13 +37,13 @@ type CreateExternalStmt struct {
 }
 
 var (
-	reCreateExternal = regexp.MustCompile(`(?is)^\s*create\s+(?:external\s+)?table\s+(if\s+not\s+exists\s+)?([^\s(]+)\s+using\s+delta\s+location\s+'((?:[^']|'')*)'\s*$`)
+	reCreateExternal  = regexp.MustCompile(`(?is)^\s*create\s+(?:external\s+)?table\s+(if\s+not\s+exists\s+)?([^\s(]+)\s+using\s+delta\s+location\s+'((?:[^']|'')*)'\s*$`)
 	reDescribeHistory = regexp.MustCompile(`(?is)^\s*describe\s+history\s+(\S+)\s*$`)
 	reAsOf            = regexp.MustCompile(`(?i)\b([a-z_"][\w."]*)\s+(version|timestamp)\s+as\s+of\s+('(?:[^']|'')*'|\d+)`)
-	reDeltaPath      = regexp.MustCompile("(?i)\\bdelta\\.`([^`]+)`")
-	reCreateCatalog = regexp.MustCompile(`(?is)^\s*create\s+catalog\s+(if\s+not\s+exists\s+)?(\S+)\s*$`)
-	reDropCatalog   = regexp.MustCompile(`(?is)^\s*drop\s+catalog\s+(if\s+exists\s+)?(\S+?)(\s+cascade|\s+restrict)?\s*$`)
-	reExtLead       = regexp.MustCompile(`(?is)^\s*((create|drop)\s+catalog\b|create\s+(external\s+)?table\s+\S+\s+using\s+delta\b|describe\s+history\b)`)
+	reDeltaPath       = regexp.MustCompile("(?i)\\bdelta\\.`([^`]+)`")
+	reCreateCatalog   = regexp.MustCompile(`(?is)^\s*create\s+catalog\s+(if\s+not\s+exists\s+)?(\S+)\s*$`)
+	reDropCatalog     = regexp.MustCompile(`(?is)^\s*drop\s+catalog\s+(if\s+exists\s+)?(\S+?)(\s+cascade|\s+restrict)?\s*$`)
+	reExtLead         = regexp.MustCompile(`(?is)^\s*((create|drop)\s+catalog\b|create\s+(external\s+)?table\s+\S+\s+using\s+delta\b|describe\s+history\b)`)
 )
 
 // parseExtension reports whether text is an extension statement (ok) and
