@@ -50,8 +50,51 @@ func appendBinary(dst []byte, arr arrow.Array, i int, t types.T, loc *time.Locat
 		return binary.BigEndian.AppendUint32(dst, uint32(int32(a.Value(i))-pgEpochDays))
 	case *array.Timestamp:
 		return binary.BigEndian.AppendUint64(dst, uint64(int64(a.Value(i))-pgEpochMicros))
+	case *array.List:
+		return appendArrayBinary(dst, a, i, t, loc)
 	}
 	return types.AppendText(dst, arr, i, t, loc)
+}
+
+// appendArrayBinary encodes a one-dimensional array as array_send does:
+// ndim, has-NULLs flag, element OID, (length, lower bound 1) for the
+// dimension, then each element as a length-prefixed binary value (-1 for
+// NULL). An empty array has no dimensions.
+func appendArrayBinary(dst []byte, a *array.List, i int, t types.T, loc *time.Location) []byte {
+	et := t.ElemT()
+	if t.Kind != types.Array {
+		et, _ = types.FromArrow(a.DataType().(*arrow.ListType).Elem())
+	}
+	start, end := a.ValueOffsets(i)
+	vals := a.ListValues()
+	hasNull := uint32(0)
+	for j := start; j < end; j++ {
+		if vals.IsNull(int(j)) {
+			hasNull = 1
+		}
+	}
+	ndim := uint32(1)
+	if start == end {
+		ndim = 0
+	}
+	dst = binary.BigEndian.AppendUint32(dst, ndim)
+	dst = binary.BigEndian.AppendUint32(dst, hasNull)
+	dst = binary.BigEndian.AppendUint32(dst, et.OID())
+	if ndim == 1 {
+		dst = binary.BigEndian.AppendUint32(dst, uint32(end-start))
+		dst = binary.BigEndian.AppendUint32(dst, 1)
+	}
+	for j := start; j < end; j++ {
+		if vals.IsNull(int(j)) {
+			dst = binary.BigEndian.AppendUint32(dst, math.MaxUint32) // -1
+			continue
+		}
+		at := len(dst)
+		dst = append(dst, 0, 0, 0, 0)
+		dst = appendBinary(dst, vals, int(j), et, loc)
+		binary.BigEndian.PutUint32(dst[at:], uint32(len(dst)-at-4))
+	}
+	return dst
 }
 
 // appendNumericBinary encodes n/10^scale as numeric_send does: base-10000
