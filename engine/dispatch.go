@@ -67,6 +67,8 @@ func (s *Session) dispatch(ctx context.Context, st planner.Statement) (*Result, 
 		return s.runShow(n.GetVariableShowStmt())
 	case n.GetTransactionStmt() != nil:
 		return s.runTransaction(n.GetTransactionStmt())
+	case n.GetTruncateStmt() != nil:
+		return s.runTruncate(ctx, st, n.GetTruncateStmt())
 	case n.GetCreateFunctionStmt() != nil:
 		return s.runCreateFunction(st, n.GetCreateFunctionStmt())
 	case n.GetCreateSeqStmt() != nil:
@@ -94,6 +96,8 @@ func (s *Session) runExtension(ctx context.Context, st planner.Statement) (*Resu
 			r.Notices = append(r.Notices, "catalog \""+x.Name+"\" already exists, skipping")
 		}
 		return r, nil
+	case *planner.RestoreStmt:
+		return s.runRestore(ctx, st, x)
 	case *planner.DescribeHistoryStmt:
 		return s.runDescribeHistory(ctx, st, x)
 	case *planner.CreateExternalStmt:

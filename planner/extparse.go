@@ -23,6 +23,13 @@ type DropCatalogStmt struct {
 	Cascade  bool
 }
 
+// RestoreStmt is RESTORE [TABLE] name TO VERSION|TIMESTAMP AS OF value.
+type RestoreStmt struct {
+	Name  []string
+	Kind  string // "version" or "timestamp"
+	Value string
+}
+
 // DescribeHistoryStmt is DESCRIBE HISTORY name.
 type DescribeHistoryStmt struct {
 	Name []string
@@ -38,12 +45,13 @@ type CreateExternalStmt struct {
 
 var (
 	reCreateExternal  = regexp.MustCompile(`(?is)^\s*create\s+(?:external\s+)?table\s+(if\s+not\s+exists\s+)?([^\s(]+)\s+using\s+delta\s+location\s+'((?:[^']|'')*)'\s*$`)
+	reRestore         = regexp.MustCompile(`(?is)^\s*restore\s+(?:table\s+)?(\S+)\s+to\s+(version|timestamp)\s+as\s+of\s+('(?:[^']|'')*'|\d+)\s*$`)
 	reDescribeHistory = regexp.MustCompile(`(?is)^\s*describe\s+history\s+(\S+)\s*$`)
 	reAsOf            = regexp.MustCompile(`(?i)\b([a-z_"][\w."]*)\s+(version|timestamp)\s+as\s+of\s+('(?:[^']|'')*'|\d+)`)
 	reDeltaPath       = regexp.MustCompile("(?i)\\bdelta\\.`([^`]+)`")
 	reCreateCatalog   = regexp.MustCompile(`(?is)^\s*create\s+catalog\s+(if\s+not\s+exists\s+)?(\S+)\s*$`)
 	reDropCatalog     = regexp.MustCompile(`(?is)^\s*drop\s+catalog\s+(if\s+exists\s+)?(\S+?)(\s+cascade|\s+restrict)?\s*$`)
-	reExtLead         = regexp.MustCompile(`(?is)^\s*((create|drop)\s+catalog\b|create\s+(external\s+)?table\s+\S+\s+using\s+delta\b|describe\s+history\b)`)
+	reExtLead         = regexp.MustCompile(`(?is)^\s*((create|drop)\s+catalog\b|create\s+(external\s+)?table\s+\S+\s+using\s+delta\b|describe\s+history\b|restore\b)`)
 )
 
 // parseExtension reports whether text is an extension statement (ok) and
@@ -52,6 +60,11 @@ func parseExtension(text string) (stmt any, ok bool, err error) {
 	text = stripComments(text)
 	if !reExtLead.MatchString(text) {
 		return nil, false, nil
+	}
+	if m := reRestore.FindStringSubmatch(text); m != nil {
+		parts, err := nameParts(m[1])
+		val := strings.ReplaceAll(strings.Trim(m[3], "'"), "''", "'")
+		return &RestoreStmt{Name: parts, Kind: strings.ToLower(m[2]), Value: val}, true, err
 	}
 	if m := reDescribeHistory.FindStringSubmatch(text); m != nil {
 		parts, err := nameParts(m[1])
@@ -134,6 +147,9 @@ func rewriteTimeTravel(sql string) string {
 	}
 	return reAsOf.ReplaceAllStringFunc(sql, func(m string) string {
 		g := reAsOf.FindStringSubmatch(m)
+		if strings.EqualFold(g[1], "to") {
+			return m // RESTORE … TO VERSION AS OF n: the pre-parser's
+		}
 		val := strings.Trim(g[3], "'")
 		val = strings.ReplaceAll(val, "''", "'")
 		q := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -1,7 +1,12 @@
 package delta
 
 import (
+	"fmt"
+	"net/url"
+	"strings"
 	"time"
+
+	"github.com/lodedb/lode/catalog/sqlerr"
 )
 
 // Remove records that this commit removes f, a file of the read snapshot:
@@ -21,4 +26,37 @@ func (a *Append) Remove(f DataFile) {
 		PartitionValues:      f.PartitionValues,
 		Size:                 &size,
 	})
+}
+
+// AddExisting re-adds a file of an older snapshot (RESTORE): the commit
+// references it again without rewriting it. Files with deletion vectors
+// are refused (their descriptor is not carried through yet).
+func (a *Append) AddExisting(f DataFile) error {
+	if f.DeletionVector != nil {
+		return sqlerr.New(sqlerr.FeatureNotSupported, "restoring files with deletion vectors is not supported yet")
+	}
+	stats := ""
+	if f.NumRecords >= 0 {
+		stats = fmt.Sprintf(`{"numRecords":%d}`, f.NumRecords)
+	}
+	path := f.Path
+	if !strings.HasPrefix(path, "/") {
+		path = (&url.URL{Path: f.Path}).EscapedPath()
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.files = append(a.files, AddFile{Path: path, PartitionValues: orEmpty(f.PartitionValues), Size: f.Size,
+		ModificationTime: f.ModificationTime, DataChange: true, Stats: stats})
+	if f.NumRecords > 0 {
+		a.rows += f.NumRecords
+	}
+	a.bytes += f.Size
+	return nil
+}
+
+func orEmpty(m map[string]*string) map[string]*string {
+	if m == nil {
+		return map[string]*string{}
+	}
+	return m
 }
