@@ -32,6 +32,7 @@ const (
 	keyBool
 	keyDec
 	keyStr
+	keyArr // arrays: keyed by their canonical text form (hashtable_list.go)
 )
 
 func keyKindOf(dt arrow.DataType) keyKind {
@@ -46,6 +47,8 @@ func keyKindOf(dt arrow.DataType) keyKind {
 		return keyDec
 	case arrow.STRING:
 		return keyStr
+	case arrow.LIST:
+		return keyArr
 	}
 	panic(fmt.Sprintf("exec: unsupported key type %s", dt))
 }
@@ -56,6 +59,8 @@ func keyTypeError(dt arrow.DataType) error {
 	case arrow.INT16, arrow.INT32, arrow.INT64, arrow.DATE32, arrow.TIMESTAMP,
 		arrow.FLOAT32, arrow.FLOAT64, arrow.BOOL, arrow.DECIMAL128, arrow.STRING:
 		return nil
+	case arrow.LIST:
+		return keyTypeError(dt.(*arrow.ListType).Elem())
 	}
 	return sqlerr.New(sqlerr.FeatureNotSupported, "cannot hash values of type %s", dt)
 }
@@ -159,6 +164,10 @@ func growSlice[T any](s []T, n int) []T {
 // (rows == nil: row i). prefix, when non-nil, is an int32 per row encoded
 // before the keys (the group id of distinct aggregates; bytes mode only).
 func (e *keyEncoder) encode(arrs []arrow.Array, rows []int32, n int, prefix []int32) {
+	if texts := listKeysAsText(e.kinds, arrs); texts != nil {
+		defer releaseArrays(texts)
+		arrs = texts
+	}
 	e.n = n
 	e.hashes = growSlice(e.hashes, n)
 	e.nulls = growSlice(e.nulls, n)
@@ -250,7 +259,7 @@ func (e *keyEncoder) encodeBytes(arrs []arrow.Array, rows []int32, n int, prefix
 	// variable-length parts
 	extra := false
 	for c, k := range e.kinds {
-		if k != keyStr {
+		if k != keyStr && k != keyArr {
 			continue
 		}
 		extra = true
@@ -356,7 +365,7 @@ func (e *keyEncoder) encodeBytes(arrs []arrow.Array, rows []int32, n int, prefix
 				}
 				pos[i] = p + 17
 			}
-		case keyStr:
+		case keyStr, keyArr:
 			sa := a.(*array.String)
 			vo, vb := batch.StringBuffers(sa)
 			for i := 0; i < n; i++ {
@@ -664,6 +673,10 @@ func decodeKeyValue(b array.Builder, k keyKind, key []byte) []byte {
 		return key[16:]
 	}
 	n := int(binary.LittleEndian.Uint32(key))
+	if k == keyArr {
+		decodeListKey(b, valid, key[4:4+n])
+		return key[4+n:]
+	}
 	if valid {
 		b.(*array.StringBuilder).BinaryBuilder.Append(key[4 : 4+n])
 	} else {

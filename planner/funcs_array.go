@@ -14,6 +14,7 @@ import (
 
 func init() {
 	RegisterBinaryOp(bindArrayConcat, "||")
+	RegisterBinaryOp(bindArrayCompare, "=", "<>", "!=", "<", "<=", ">", ">=")
 	RegisterScalar(bindStringToArray, "string_to_array")
 	for _, n := range []string{"array_length", "array_upper", "array_lower", "cardinality", "array_append",
 		"array_prepend", "array_cat", "array_position", "array_to_string"} {
@@ -275,4 +276,33 @@ func (b *Binder) castToArray(arg Expr, t types.T, loc int32) (Expr, error) {
 		return nil, b.errAt(sqlerr.New("42846", "cannot cast type %s to %s", at, t), loc)
 	}
 	return &Cast{Arg: arg, T: t, Explicit: true}, nil
+}
+
+// bindArrayCompare binds array comparisons (=, <>, <, …): element by
+// element in the elements' common type.
+func bindArrayCompare(b *Binder, op string, l, r Expr, loc int32) (Expr, error) {
+	lt, rt := l.Type(), r.Type()
+	if lt.Kind != types.Array && rt.Kind != types.Array {
+		return nil, nil
+	}
+	if op == "!=" {
+		op = "<>"
+	}
+	if lt.Kind != types.Array {
+		lt = rt
+	} else if rt.Kind != types.Array {
+		rt = lt
+	}
+	t, err := commonType(lt, rt)
+	if err != nil || t.Kind != types.Array || (l.Type().Kind != types.Array && l.Type().Kind != types.Unknown) ||
+		(r.Type().Kind != types.Array && r.Type().Kind != types.Unknown) {
+		return nil, b.noOperator(op, l, r, loc)
+	}
+	if l, err = b.coerce(l, t, loc); err != nil {
+		return nil, err
+	}
+	if r, err = b.coerce(r, t, loc); err != nil {
+		return nil, err
+	}
+	return &Func{Name: "array " + op, Args: []Expr{l, r}, T: types.TBool}, nil
 }

@@ -161,3 +161,7 @@ func arrayFromText(ctx *Context, s string, to types.T, b *array.ListBuilder) err
 func errArraySubscript() error {
 	return sqlerr.New(sqlerr.FeatureNotSupported, "array slices are not supported yet")
 }
+
+// AppendLit appends a value in the planner.Literal convention (arrays as
+// []any) to b, whose type matches the value's.
+func AppendLit(b array.Builder, v any) { appendLit(b, v) }

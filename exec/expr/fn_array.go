@@ -22,7 +22,7 @@ func init() {
 		"array_cardinality", "array_append", "array_prepend", "array_cat", "array_position",
 		"array_to_string_arr", "string_to_array")
 	for _, op := range []string{"=", "<>", "<", "<=", ">", ">="} {
-		register(compileArrayFn, "any "+op, "all "+op)
+		register(compileArrayFn, "any "+op, "all "+op, "array "+op)
 	}
 }
 
@@ -112,6 +112,24 @@ func cmpLit(x, y any) int {
 		return a.Cmp(y.(decimal128.Num))
 	case types.IntervalValue:
 		return a.Compare(y.(types.IntervalValue))
+	case []any:
+		// Arrays: element by element, NULL elements equal to each other
+		// and above the others, then the shorter first (btarraycmp).
+		b := y.([]any)
+		for k := 0; k < len(a) && k < len(b); k++ {
+			switch {
+			case a[k] == nil && b[k] == nil:
+				continue
+			case a[k] == nil:
+				return 1
+			case b[k] == nil:
+				return -1
+			}
+			if c := cmpLit(a[k], b[k]); c != 0 {
+				return c
+			}
+		}
+		return cmpOrd(int64(len(a)), int64(len(b)))
 	}
 	return 0
 }
@@ -140,6 +158,16 @@ func compileArrayFn(f *planner.Func, args []Evaluator) (Evaluator, error) {
 	switch {
 	case strings.HasPrefix(name, "any ") || strings.HasPrefix(name, "all "):
 		fn = anyAll(name[:3] == "all", name[4:])
+	case strings.HasPrefix(name, "array ") && len(f.Args) == 2:
+		op := name[6:]
+		fn = func(_ *Context, a []arrow.Array, i int, out array.Builder) error {
+			if a[0].IsNull(i) || a[1].IsNull(i) {
+				out.AppendNull()
+				return nil
+			}
+			out.(*array.BooleanBuilder).Append(cmpResult(op, cmpLit(litAt(a[0], i), litAt(a[1], i))))
+			return nil
+		}
 	case name == "array":
 		fn = func(_ *Context, a []arrow.Array, i int, out array.Builder) error {
 			lb := out.(*array.ListBuilder)
