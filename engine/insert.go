@@ -33,6 +33,13 @@ func (s *Session) runInsert(ctx context.Context, st planner.Statement, ins *pg.I
 	if err != nil {
 		return nil, err
 	}
+	if st.Overwrite {
+		n, err := s.overwriteRows(ctx, bi, q.physical)
+		if err != nil {
+			return nil, err
+		}
+		return tagf("INSERT 0 %d", n), nil
+	}
 	n, err := s.writeRows(ctx, bi, q.physical, "WRITE")
 	if err != nil {
 		return nil, err
@@ -136,4 +143,23 @@ func checkNotNull(b batch.Batch, cols []int, schema *arrow.Schema, table string)
 		}
 	}
 	return nil
+}
+
+// overwriteRows is INSERT OVERWRITE: the new rows replace every file of
+// the snapshot the statement read, in one commit.
+func (s *Session) overwriteRows(ctx context.Context, bi *planner.Insert, pp exec.PhysicalPlan) (int64, error) {
+	app := bi.Table.NewAppend(bi.Snapshot)
+	n, err := s.fillAppend(ctx, app, bi.Schema, bi.Name.Table, pp)
+	if err != nil {
+		app.Abort()
+		return 0, err
+	}
+	for _, f := range bi.Snapshot.Files() {
+		app.Remove(f)
+	}
+	if _, err := app.Commit(ctx, "WRITE", map[string]any{"mode": "Overwrite"}); err != nil {
+		app.Abort()
+		return 0, err
+	}
+	return n, nil
 }

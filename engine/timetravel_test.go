@@ -101,3 +101,27 @@ func TestRestoreAndTruncate(t *testing.T) {
 		t.Fatalf("latest operation %q", op)
 	}
 }
+
+// TestInsertOverwrite replaces a table's rows in one commit.
+func TestInsertOverwrite(t *testing.T) {
+	eng, err := Open(Config{Warehouse: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := eng.NewSession("lode", "main")
+	ctx := context.Background()
+	for _, q := range []string{"CREATE TABLE ow (x integer)", "INSERT INTO ow VALUES (1), (2)",
+		"INSERT OVERWRITE TABLE ow SELECT x * 100 FROM generate_series(1, 3) g(x)"} {
+		if _, err := s.Query(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	res, err := s.Query(ctx, "SELECT count(*), sum(x)::bigint FROM ow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := res[0].Records[0]
+	if c, sum := rec.Column(0).(*array.Int64).Value(0), rec.Column(1).(*array.Int64).Value(0); c != 3 || sum != 600 {
+		t.Fatalf("after INSERT OVERWRITE: %d rows, sum %d", c, sum)
+	}
+}

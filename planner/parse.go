@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"regexp"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -18,6 +19,9 @@ type Statement struct {
 	// the byte offset of Source within the whole query string.
 	Source string
 	Offset int
+	// Overwrite marks INSERT OVERWRITE (rewritten to INSERT INTO for the
+	// parser): the statement replaces the table's rows.
+	Overwrite bool
 }
 
 // Parse splits and parses a query string. Statements PostgreSQL's grammar
@@ -44,11 +48,20 @@ func Parse(sql string) ([]Statement, error) {
 			out = append(out, Statement{Ext: ext, Text: strings.TrimSpace(text), Source: text, Offset: p.start})
 			continue
 		}
+		overwrite := false
+		if m := reInsertOverwrite.FindStringIndex(text); m != nil {
+			text = text[:m[0]] + "INSERT INTO " + text[m[1]:]
+			overwrite = true
+		}
 		tree, perr := pg.Parse(text)
 		if perr != nil {
 			return nil, syntaxError(perr, sql, p.start)
 		}
-		out = append(out, fromTree(tree, text, p.start)...)
+		stmts := fromTree(tree, text, p.start)
+		for i := range stmts {
+			stmts[i].Overwrite = overwrite
+		}
+		out = append(out, stmts...)
 	}
 	return out, nil
 }
@@ -98,3 +111,6 @@ func syntaxError(err error, sql string, offset int) error {
 	}
 	return e
 }
+
+// reInsertOverwrite matches Databricks' INSERT OVERWRITE [TABLE].
+var reInsertOverwrite = regexp.MustCompile(`(?is)^\s*insert\s+overwrite\s+(?:table\s+)?`)
