@@ -315,6 +315,14 @@ func (b *Binder) bindArraySubLink(sl *pg.SubLink, ec *exprCtx) (Expr, error) {
 	if err != nil {
 		return nil, b.unsupported(sl.Location, "ARRAY subquery: %v", err)
 	}
+	// A real array of the subquery's values, in its order.
+	if res, err := pg.Parse("SELECT coalesce(pg_catalog.array_agg(s.e), '{}') FROM (" + inner + ") s(e)"); err == nil && len(res.Stmts) == 1 {
+		expr := &pg.SubLink{SubLinkType: pg.SubLinkType_EXPR_SUBLINK, Subselect: res.Stmts[0].Stmt, Location: sl.Location}
+		if e, err := b.bindSubLink(expr, ec); err == nil {
+			return e, nil
+		}
+	}
+	// Elements that are themselves text-form arrays: the text form.
 	sql := "SELECT '{' || coalesce(pg_catalog.string_agg(pg_catalog.pg_array_quote_elem(s.e::text), ','), '') || '}' FROM (" +
 		inner + ") s(e)"
 	res, err := pg.Parse(sql)
