@@ -67,6 +67,8 @@ func (s *Session) dispatch(ctx context.Context, st planner.Statement) (*Result, 
 		return s.runShow(n.GetVariableShowStmt())
 	case n.GetTransactionStmt() != nil:
 		return s.runTransaction(n.GetTransactionStmt())
+	case n.GetAlterTableStmt() != nil:
+		return s.runAlterTable(ctx, st, n.GetAlterTableStmt())
 	case n.GetTruncateStmt() != nil:
 		return s.runTruncate(ctx, st, n.GetTruncateStmt())
 	case n.GetCreateFunctionStmt() != nil:
