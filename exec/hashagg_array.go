@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"sort"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -17,6 +19,8 @@ type arrayAggState struct {
 	vals array.Builder // staging: every collected value
 	done arrow.Array   // vals finished (after the first merge/build)
 	idx  [][]int32     // per group: positions in vals
+	// order, when set, sorts each group's values (ORDER BY the value).
+	order *SortKey
 }
 
 func newArrayAggState(in arrow.DataType) *arrayAggState {
@@ -67,7 +71,14 @@ func (s *arrayAggState) build(mem memory.Allocator, dt arrow.DataType) (arrow.Ar
 	b := array.NewListBuilder(mem, s.in)
 	defer b.Release()
 	vb := b.ValueBuilder()
+	var cmp func(i, j int) int
+	if s.order != nil {
+		cmp = keyCmp(vals, *s.order)
+	}
 	for _, ix := range s.idx {
+		if cmp != nil {
+			sort.SliceStable(ix, func(x, y int) bool { return cmp(int(ix[x]), int(ix[y])) < 0 })
+		}
 		if len(ix) == 0 {
 			b.AppendNull()
 			continue

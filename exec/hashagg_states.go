@@ -175,7 +175,11 @@ func newAggState(a AggSpec, in arrow.DataType) (aggState, error) {
 		delim, _ := a.Param.(string)
 		st = &stringAggState{delim: delim, order: strings.TrimPrefix(a.Func, "string_agg")}
 	case "array_agg":
-		st = newArrayAggState(in)
+		ast := newArrayAggState(in)
+		if o, ok := a.Param.(string); ok {
+			ast.order = &SortKey{Desc: strings.HasPrefix(o, "desc"), NullsFirst: strings.HasSuffix(o, "nulls first")}
+		}
+		st = ast
 	case "percentile_cont", "percentile_disc":
 		frac, _ := a.Param.(float64)
 		if frac < 0 || frac > 1 {

@@ -69,7 +69,7 @@ func (b *Binder) bindAggregate(name string, fc *pg.FuncCall, ec *exprCtx) (Expr,
 		}
 		return nil, b.errAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in %s", clause), fc.Location)
 	}
-	if len(fc.AggOrder) > 0 && !fc.AggWithinGroup && name != "string_agg" {
+	if len(fc.AggOrder) > 0 && !fc.AggWithinGroup && name != "string_agg" && name != "array_agg" {
 		return nil, b.unsupported(fc.Location, "ORDER BY inside %s is not supported yet", name)
 	}
 	// Arguments are bound in the aggregate's input scope, where nested
@@ -145,6 +145,39 @@ func (b *Binder) bindAggregate(name string, fc *pg.FuncCall, ec *exprCtx) (Expr,
 		if arg.Type().Kind == types.Array {
 			return nil, b.unsupported(fc.Location, "array_agg over arrays (multidimensional arrays) is not supported yet")
 		}
+		// ORDER BY the aggregated value itself: each group's values are
+		// sorted when the array is built (Param: asc|desc, nulls first|last).
+		var order any
+		if len(fc.AggOrder) > 0 {
+			sb := fc.AggOrder[0].GetSortBy()
+			key, err := b.bindExpr(sb.Node, inner)
+			if err != nil {
+				return nil, err
+			}
+			if key.Type().Kind == types.Unknown {
+				key, _ = b.coerce(key, types.TText, fc.Location)
+			}
+			if len(fc.AggOrder) != 1 || Key(key) != Key(arg) {
+				return nil, b.unsupported(fc.Location, "array_agg ORDER BY an expression other than its argument is not supported yet")
+			}
+			desc := sb.SortbyDir == pg.SortByDir_SORTBY_DESC
+			nullsFirst := desc
+			switch sb.SortbyNulls {
+			case pg.SortByNulls_SORTBY_NULLS_FIRST:
+				nullsFirst = true
+			case pg.SortByNulls_SORTBY_NULLS_LAST:
+				nullsFirst = false
+			}
+			o := "asc"
+			if desc {
+				o = "desc"
+			}
+			if nullsFirst {
+				o += " nulls first"
+			}
+			order = o
+		}
+		return collect(&AggCall{Name: name, Args: []Expr{arg}, Distinct: fc.AggDistinct, Param: order, T: types.ArrayOf(arg.Type())}), nil
 	}
 	call := &AggCall{Name: name, Distinct: fc.AggDistinct, Args: []Expr{onlyWhere(arg)}}
 	if call.T, err = aggregateType(name, arg.Type()); err != nil {
