@@ -89,6 +89,12 @@ func undefinedTable(n Name) error {
 // CreateTable creates an empty table with the given schema. The table
 // becomes visible atomically when its version 0 commit is published.
 func (c *Catalog) CreateTable(ctx context.Context, n Name, schema *arrow.Schema, ifNotExists bool) (t *delta.Table, existed bool, err error) {
+	return c.CreateTableWith(ctx, n, schema, delta.CreateOptions{}, ifNotExists)
+}
+
+// CreateTableWith is CreateTable with Delta options (table properties,
+// CHECK constraints in the configuration).
+func (c *Catalog) CreateTableWith(ctx context.Context, n Name, schema *arrow.Schema, opts delta.CreateOptions, ifNotExists bool) (t *delta.Table, existed bool, err error) {
 	if err := ValidateName("table", n.Table); err != nil {
 		return nil, false, err
 	}
@@ -104,7 +110,7 @@ func (c *Catalog) CreateTable(ctx context.Context, n Name, schema *arrow.Schema,
 		}
 		return nil, true, sqlerr.New(sqlerr.DuplicateTable, "relation \"%s\" already exists", n.Table)
 	}
-	t, err = delta.Create(ctx, c.TableDir(n), schema, delta.CreateOptions{})
+	t, err = delta.Create(ctx, c.TableDir(n), schema, opts)
 	if errors.Is(err, delta.ErrTableExists) {
 		if ifNotExists {
 			return nil, true, nil

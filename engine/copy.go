@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"github.com/lodedb/lode/exec/expr"
 	"io"
 	"strings"
 	"time"
@@ -183,6 +184,10 @@ func (s *Session) copyIn(ctx context.Context, st planner.Statement, c *pg.CopySt
 			return nil, err
 		}
 	}
+	checks, err := s.checksFor(snap)
+	if err != nil {
+		return nil, err
+	}
 	r, err := cio.CopyIn(o.format == "binary", len(targets))
 	if err != nil {
 		return nil, err
@@ -190,7 +195,7 @@ func (s *Session) copyIn(ctx context.Context, st planner.Statement, c *pg.CopySt
 	app := tab.NewAppend(snap)
 	w := app.NewFileWriter()
 	cp := &copyParser{o: o, cio: cio, r: bufio.NewReaderSize(r, 64<<10), types: colTypes, targets: targets,
-		schema: schema, table: name.Table, loc: s.evalContext().TimeZone}
+		schema: schema, table: name.Table, loc: s.evalContext().TimeZone, checks: checks, evalCtx: s.evalContext()}
 	n, err := cp.run(ctx, w.Write)
 	if cerr := w.Close(); err == nil {
 		err = cerr
@@ -220,6 +225,8 @@ type copyParser struct {
 	table   string
 	loc     *time.Location
 	line    int64
+	checks  []tableCheck
+	evalCtx *expr.Context
 }
 
 func (p *copyParser) run(ctx context.Context, write func(arrow.Record) error) (int64, error) {
@@ -235,6 +242,9 @@ func (p *copyParser) run(ctx context.Context, write func(arrow.Record) error) (i
 		rec := b.NewRecord()
 		defer rec.Release()
 		if err := checkNotNull(batch.Batch{Rec: rec}, notNull, p.schema, p.table); err != nil {
+			return err
+		}
+		if err := enforceChecks(p.evalCtx, p.checks, batch.Batch{Rec: rec}, p.table); err != nil {
 			return err
 		}
 		rows = 0

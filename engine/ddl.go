@@ -26,12 +26,19 @@ func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *
 	var fields []arrow.Field
 	var serials []catalog.Name
 	var fkeys []catalog.ForeignKeyDef
+	var checks []*pg.Constraint
+	var checkCols []string
 	seen := map[string]bool{}
 	for _, el := range cs.TableElts {
 		cd := el.GetColumnDef()
 		if cd == nil {
 			if c := el.GetConstraint(); c != nil {
 				// Table-level PRIMARY KEY (a, b) makes its columns NOT NULL.
+				if c.Contype == pg.ConstrType_CONSTR_CHECK {
+					checks = append(checks, c)
+					checkCols = append(checkCols, "")
+					continue
+				}
 				if c.Contype == pg.ConstrType_CONSTR_FOREIGN {
 					var cols []string
 					for _, k := range c.FkAttrs {
@@ -81,6 +88,9 @@ func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *
 				nullable = true
 			case pg.ConstrType_CONSTR_UNIQUE:
 				// Accepted, not enforced: Delta tables have no unique indexes.
+			case pg.ConstrType_CONSTR_CHECK:
+				checks = append(checks, c)
+				checkCols = append(checkCols, cd.Colname)
 			case pg.ConstrType_CONSTR_FOREIGN:
 				fk, err := s.foreignKey(b, name, []string{cd.Colname}, c)
 				if err != nil {
@@ -110,7 +120,26 @@ func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *
 	if len(fields) == 0 {
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "tables must have at least one column")
 	}
-	_, existed, err := s.eng.cat.CreateTable(ctx, name, arrow.NewSchema(fields, nil), cs.IfNotExists)
+	schema := arrow.NewSchema(fields, nil)
+	opts := delta.CreateOptions{Configuration: map[string]string{}}
+	for i, c := range checks {
+		text, err := planner.CheckConstraintText(b, c.RawExpr, schema)
+		if err != nil {
+			return nil, err
+		}
+		cname := c.Conname
+		if cname == "" {
+			cname = name.Table + "_check"
+			if i > 0 {
+				cname = fmt.Sprintf("%s_check%d", name.Table, i)
+			}
+			if checkCols[i] != "" {
+				cname = name.Table + "_" + checkCols[i] + "_check"
+			}
+		}
+		opts.Configuration["delta.constraints."+cname] = text
+	}
+	_, existed, err := s.eng.cat.CreateTableWith(ctx, name, schema, opts, cs.IfNotExists)
 	if err != nil {
 		return nil, err
 	}

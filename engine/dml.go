@@ -65,7 +65,7 @@ func (s *Session) rewriteFiles(ctx context.Context, d *planner.DML, operation st
 				app.Abort()
 				return 0, err
 			}
-			if _, err := s.fillAppend(ctx, app, schema, d.Name.Table, q.physical); err != nil {
+			if _, err := s.fillAppend(ctx, app, d.Snapshot, schema, d.Name.Table, q.physical); err != nil {
 				app.Abort()
 				return 0, err
 			}

@@ -53,7 +53,7 @@ func (s *Session) runInsert(ctx context.Context, st planner.Statement, ins *pg.I
 // removes the files written, so no partial statement is ever visible.
 func (s *Session) writeRows(ctx context.Context, bi *planner.Insert, pp exec.PhysicalPlan, operation string) (int64, error) {
 	app := bi.Table.NewAppend(bi.Snapshot)
-	n, err := s.fillAppend(ctx, app, bi.Schema, bi.Name.Table, pp)
+	n, err := s.fillAppend(ctx, app, bi.Snapshot, bi.Schema, bi.Name.Table, pp)
 	if err != nil {
 		app.Abort()
 		return 0, err
@@ -70,18 +70,25 @@ func (s *Session) writeRows(ctx context.Context, bi *planner.Insert, pp exec.Phy
 }
 
 // fillAppend writes pp's rows into new data files of app (not committed).
-func (s *Session) fillAppend(ctx context.Context, app *delta.Append, schema *arrow.Schema, table string, pp exec.PhysicalPlan) (int64, error) {
+func (s *Session) fillAppend(ctx context.Context, app *delta.Append, snap *delta.Snapshot, schema *arrow.Schema, table string, pp exec.PhysicalPlan) (int64, error) {
 	tc := s.taskContext(ctx)
+	checks, err := s.checksFor(snap)
+	if err != nil {
+		return 0, err
+	}
 	nparts := max(pp.Partitions(), 1)
 	writers := make([]*delta.FileWriter, nparts)
 	var mu sync.Mutex
 	var rows atomic.Int64
 	notNull := notNullColumns(schema)
-	err := exec.DrainPartitions(tc, pp, func(p int, b batch.Batch) error {
+	err = exec.DrainPartitions(tc, pp, func(p int, b batch.Batch) error {
 		if b.Len() == 0 {
 			return nil
 		}
 		if err := checkNotNull(b, notNull, schema, table); err != nil {
+			return err
+		}
+		if err := enforceChecks(tc.Eval, checks, b, table); err != nil {
 			return err
 		}
 		rec, err := batch.Compact(tc.Eval.Alloc, b)
@@ -149,7 +156,7 @@ func checkNotNull(b batch.Batch, cols []int, schema *arrow.Schema, table string)
 // the snapshot the statement read, in one commit.
 func (s *Session) overwriteRows(ctx context.Context, bi *planner.Insert, pp exec.PhysicalPlan) (int64, error) {
 	app := bi.Table.NewAppend(bi.Snapshot)
-	n, err := s.fillAppend(ctx, app, bi.Schema, bi.Name.Table, pp)
+	n, err := s.fillAppend(ctx, app, bi.Snapshot, bi.Schema, bi.Name.Table, pp)
 	if err != nil {
 		app.Abort()
 		return 0, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -104,7 +105,7 @@ func CreateStore(ctx context.Context, store objstore.Store, dir string, schema *
 			"engineInfo":          EngineInfo,
 			"txnId":               uuid.NewString(),
 		}},
-		{Protocol: protocolFor(schema)},
+		{Protocol: withConstraints(protocolFor(schema), conf)},
 		{MetaData: md},
 	}
 	data, err := encodeActions(actions)
@@ -156,7 +157,7 @@ func (t *Table) Dir() string { return t.dir }
 func (t *Table) Store() objstore.Store { return t.store }
 
 // writerFeatures are the writer features Lode can write under.
-var writerFeatures = []string{"timestampNtz", "appendOnly", "invariants", "allowColumnDefaults"}
+var writerFeatures = []string{"timestampNtz", "appendOnly", "invariants", "allowColumnDefaults", "checkConstraints"}
 
 // checkWrite fails if writing needs protocol features Lode lacks.
 func checkWrite(p *Protocol) error {
@@ -172,4 +173,33 @@ func checkWrite(p *Protocol) error {
 		return nil
 	}
 	return fmt.Errorf("delta: table needs writer version %d, Lode writes versions 2 and 7", p.MinWriterVersion)
+}
+
+// withConstraints adds the checkConstraints writer feature when the table
+// configuration declares CHECK constraints (delta.constraints.<name>).
+func withConstraints(p *Protocol, conf map[string]string) *Protocol {
+	has := false
+	for k := range conf {
+		if strings.HasPrefix(k, "delta.constraints.") {
+			has = true
+		}
+	}
+	if !has {
+		return p
+	}
+	q := *p
+	q.MinWriterVersion = 7
+	q.WriterFeatures = append(append([]string{}, p.WriterFeatures...), "checkConstraints")
+	return &q
+}
+
+// CheckConstraints returns the table's CHECK constraints: name → SQL text.
+func (s *Snapshot) CheckConstraints() map[string]string {
+	out := map[string]string{}
+	for k, v := range s.metadata.Configuration {
+		if name, ok := strings.CutPrefix(k, "delta.constraints."); ok {
+			out[name] = v
+		}
+	}
+	return out
 }
