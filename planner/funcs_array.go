@@ -73,11 +73,34 @@ func (b *Binder) bindArrayExpr(ae *pg.A_ArrayExpr, ec *exprCtx) (Expr, error) {
 func (b *Binder) bindSubscript(arr Expr, ind []*pg.Node, ec *exprCtx) (Expr, error) {
 	for k, x := range ind {
 		ai := x.GetAIndices()
-		if ai == nil || ai.IsSlice || ai.Uidx == nil {
-			return nil, b.unsupported(0, "array slices are not supported yet")
+		if ai == nil {
+			return nil, b.unsupported(0, "field selection from an array is not supported")
 		}
 		if k > 0 {
 			return nil, b.unsupported(0, "multidimensional arrays are not supported yet")
+		}
+		if ai.IsSlice {
+			// arr[lo:hi], either bound optional: clamped to the array.
+			bound := func(n *pg.Node, def int64) (Expr, error) {
+				if n == nil {
+					return &Literal{Value: def, T: types.TInt32}, nil
+				}
+				e, err := b.bindExpr(n, ec)
+				if err != nil {
+					return nil, err
+				}
+				return b.Coerce(e, types.TInt32, 0)
+			}
+			lo, err := bound(ai.Lidx, 1)
+			if err != nil {
+				return nil, err
+			}
+			hi, err := bound(ai.Uidx, 1<<31-1)
+			if err != nil {
+				return nil, err
+			}
+			arr = &Func{Name: "array_slice", Args: []Expr{arr, lo, hi}, T: arr.Type()}
+			continue
 		}
 		idx, err := b.bindExpr(ai.Uidx, ec)
 		if err != nil {

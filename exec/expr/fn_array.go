@@ -18,7 +18,7 @@ import (
 // conversion, row by row over Arrow lists.
 
 func init() {
-	register(compileArrayFn, "array", "array_subscript", "array_len", "array_upper_bound", "array_lower_bound",
+	register(compileArrayFn, "array", "array_subscript", "array_slice", "array_len", "array_upper_bound", "array_lower_bound",
 		"array_cardinality", "array_append", "array_prepend", "array_cat", "array_position",
 		"array_to_string_arr", "string_to_array")
 	for _, op := range []string{"=", "<>", "<", "<=", ">", ">="} {
@@ -190,6 +190,21 @@ func compileArrayFn(f *planner.Func, args []Evaluator) (Evaluator, error) {
 				return nil
 			}
 			batch.AppendValue(out, vals, s+int(k)-1)
+			return nil
+		}
+	case name == "array_slice":
+		fn = func(_ *Context, a []arrow.Array, i int, out array.Builder) error {
+			if a[0].IsNull(i) || a[1].IsNull(i) || a[2].IsNull(i) {
+				out.AppendNull()
+				return nil
+			}
+			vals, s, e := listRange(a[0], i)
+			lo, hi := max(intAt(a[1], i), 1), min(intAt(a[2], i), int64(e-s))
+			lb := out.(*array.ListBuilder)
+			lb.Append(true)
+			for k := lo; k <= hi; k++ {
+				batch.AppendValue(lb.ValueBuilder(), vals, s+int(k)-1)
+			}
 			return nil
 		}
 	case name == "array_cardinality":
