@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -122,6 +123,12 @@ func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *
 	}
 	schema := arrow.NewSchema(fields, nil)
 	opts := delta.CreateOptions{Configuration: map[string]string{}}
+	for k, v := range st.TableProperties {
+		opts.Configuration[k] = v
+	}
+	if am := strings.ToLower(cs.AccessMethod); am != "" && am != "delta" {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "table format %q is not supported: Lode tables are Delta tables", cs.AccessMethod)
+	}
 	for i, c := range checks {
 		text, err := planner.CheckConstraintText(b, c.RawExpr, schema)
 		if err != nil {

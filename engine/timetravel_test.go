@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/lodedb/lode/catalog"
 )
 
 // TestTimeTravelAndHistory: every statement is a version; VERSION AS OF
@@ -125,3 +127,34 @@ func TestInsertOverwrite(t *testing.T) {
 		t.Fatalf("after INSERT OVERWRITE: %d rows, sum %d", c, sum)
 	}
 }
+
+// TestTableProperties: USING DELTA and TBLPROPERTIES land in the Delta
+// metadata configuration.
+func TestTableProperties(t *testing.T) {
+	wh := t.TempDir()
+	eng, err := Open(Config{Warehouse: wh})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := eng.NewSession("lode", "main")
+	ctx := context.Background()
+	if _, err := s.Query(ctx, "CREATE TABLE props (x integer) USING DELTA TBLPROPERTIES ('delta.appendOnly' = 'false', 'owner.team' = 'data')"); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := eng.Catalog().OpenTable(catalogName("main", "public", "props"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := tab.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := snap.Metadata().Configuration["owner.team"]; got != "data" {
+		t.Fatalf("owner.team = %q", got)
+	}
+	if _, err := s.Query(ctx, "CREATE TABLE other (x integer) USING parquet"); err == nil {
+		t.Fatal("USING parquet accepted")
+	}
+}
+
+func catalogName(c, s, t string) catalog.Name { return catalog.Name{Catalog: c, Schema: s, Table: t} }

@@ -22,6 +22,9 @@ type Statement struct {
 	// Overwrite marks INSERT OVERWRITE (rewritten to INSERT INTO for the
 	// parser): the statement replaces the table's rows.
 	Overwrite bool
+	// TableProperties are CREATE TABLE … TBLPROPERTIES ('k' = 'v', …),
+	// cut off before parsing; they become the Delta table configuration.
+	TableProperties map[string]string
 }
 
 // Parse splits and parses a query string. Statements PostgreSQL's grammar
@@ -49,6 +52,11 @@ func Parse(sql string) ([]Statement, error) {
 			continue
 		}
 		overwrite := false
+		props, rest, perr := cutTableProperties(text)
+		if perr != nil {
+			return nil, perr
+		}
+		text = rest
 		if m := reInsertOverwrite.FindStringIndex(text); m != nil {
 			text = text[:m[0]] + "INSERT INTO " + text[m[1]:]
 			overwrite = true
@@ -60,6 +68,7 @@ func Parse(sql string) ([]Statement, error) {
 		stmts := fromTree(tree, text, p.start)
 		for i := range stmts {
 			stmts[i].Overwrite = overwrite
+			stmts[i].TableProperties = props
 		}
 		out = append(out, stmts...)
 	}
@@ -114,3 +123,26 @@ func syntaxError(err error, sql string, offset int) error {
 
 // reInsertOverwrite matches Databricks' INSERT OVERWRITE [TABLE].
 var reInsertOverwrite = regexp.MustCompile(`(?is)^\s*insert\s+overwrite\s+(?:table\s+)?`)
+
+var (
+	reTblProps = regexp.MustCompile(`(?is)^(\s*create\s.*?)\s+tblproperties\s*\((.*)\)\s*$`)
+	reProp     = regexp.MustCompile(`(?s)^\s*'((?:[^']|'')*)'\s*=\s*'((?:[^']|'')*)'\s*$`)
+)
+
+// cutTableProperties removes a trailing TBLPROPERTIES ('k' = 'v', …) from
+// a CREATE TABLE statement and returns the properties.
+func cutTableProperties(text string) (map[string]string, string, error) {
+	m := reTblProps.FindStringSubmatch(text)
+	if m == nil {
+		return nil, text, nil
+	}
+	props := map[string]string{}
+	for _, kv := range strings.Split(m[2], ",") {
+		p := reProp.FindStringSubmatch(kv)
+		if p == nil {
+			return nil, "", &sqlerr.Error{Code: sqlerr.SyntaxError, Message: "TBLPROPERTIES expects 'key' = 'value' pairs"}
+		}
+		props[strings.ReplaceAll(p[1], "''", "'")] = strings.ReplaceAll(p[2], "''", "'")
+	}
+	return props, m[1], nil
+}
