@@ -33,6 +33,22 @@ func TestArrays(t *testing.T) {
 			if len(txt) != 4 || *txt[0] != "a" || *txt[1] != "b c" || txt[2] != nil || *txt[3] != `"q"` {
 				t.Errorf("text[]: %v", txt)
 			}
+			// Array parameters (binary array_recv format in extended mode).
+			var n int32
+			var joined string
+			a := int32(7)
+			err = conn.QueryRow(ctx, "SELECT cardinality($1::int[]), array_to_string($2::text[], '|', '-')",
+				[]*int32{&a, nil, &a}, []*string{ptr("x"), nil}).Scan(&n, &joined)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 3 || joined != "x|-" {
+				t.Errorf("array parameters: %d %q", n, joined)
+			}
+			var hit bool
+			if err := conn.QueryRow(ctx, "SELECT 2 = ANY($1)", []int64{1, 2}).Scan(&hit); err != nil || !hit {
+				t.Errorf("= ANY($1): %v %v", hit, err)
+			}
 		})
 	}
 }

@@ -274,6 +274,12 @@ func (b *Binder) bindPgAExpr(a *pg.A_Expr, ec *exprCtx) (Expr, bool, error) {
 	if err != nil {
 		return nil, true, err
 	}
+	if p, ok := r.(*Param); ok && p.T.Kind == types.Unknown && l.Type().Kind != types.Unknown {
+		// x = ANY($1): $1 is an array of x's type, as PostgreSQL infers.
+		if r, err = b.Coerce(r, types.ArrayOf(l.Type()), a.Location); err != nil {
+			return nil, true, err
+		}
+	}
 	if r.Type().Kind == types.Array { // a real array: funcs_array.go
 		e, err := b.bindArrayAnyAll(a, l, r)
 		return e, true, err

@@ -253,6 +253,54 @@ func decodeParam(v []byte, format int16, t types.T, loc *time.Location) (any, er
 			return nil, errBinary(t.String())
 		}
 		return int64(binary.BigEndian.Uint64(v)) + pgEpochMicros, nil
+	case types.Array:
+		return decodeArrayBinary(v, t, loc)
 	}
 	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "binary parameters of type %s are not supported", t)
+}
+
+// decodeArrayBinary reads array_send's format (see appendArrayBinary) as a
+// one-dimensional array of t's elements ([]any, nil = NULL).
+func decodeArrayBinary(v []byte, t types.T, loc *time.Location) (any, error) {
+	bad := errBinary(t.String())
+	if len(v) < 12 {
+		return nil, bad
+	}
+	ndim := int32(binary.BigEndian.Uint32(v))
+	v = v[12:] // ndim, has-NULL flag, element OID (the declared type wins)
+	switch {
+	case ndim == 0:
+		return []any{}, nil
+	case ndim != 1:
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "multidimensional arrays are not supported yet")
+	case len(v) < 8:
+		return nil, bad
+	}
+	n := int(int32(binary.BigEndian.Uint32(v)))
+	v = v[8:]
+	if n < 0 || n > len(v)/4 {
+		return nil, bad
+	}
+	out := make([]any, n)
+	et := t.ElemT()
+	for k := 0; k < n; k++ {
+		if len(v) < 4 {
+			return nil, bad
+		}
+		l := int32(binary.BigEndian.Uint32(v))
+		v = v[4:]
+		if l < 0 {
+			continue
+		}
+		if int(l) > len(v) {
+			return nil, bad
+		}
+		x, err := decodeParam(v[:l], 1, et, loc)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = x
+		v = v[l:]
+	}
+	return out, nil
 }
