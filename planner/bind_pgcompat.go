@@ -20,8 +20,9 @@ import (
 //     along the search path; an OID cast to regclass, regtype, regproc,
 //     regnamespace or regrole is its name as text (what PostgreSQL prints).
 //   - ::oid is ::bigint, ::name is ::text.
-//   - x[i] on an array in its text form ({a,b,c}) — Lode has no array type
-//     yet, so current_schemas(), indkey, conkey and friends are text.
+//   - x[i] on an array in its text form ({a,b,c}): current_schemas(),
+//     indkey, conkey and friends are text-typed; real arrays (types.Array)
+//     go to funcs_array.go.
 
 // bindPgNode binds the expression nodes above; ok is false for others.
 func (b *Binder) bindPgNode(n *pg.Node, ec *exprCtx) (Expr, bool, error) {

@@ -123,6 +123,9 @@ func (e *Func) String() string {
 	if infixOps[e.Name] && len(e.Args) == 2 {
 		return "(" + e.Args[0].String() + " " + strings.ToUpper(e.Name) + " " + e.Args[1].String() + ")"
 	}
+	if (strings.HasPrefix(e.Name, "any ") || strings.HasPrefix(e.Name, "all ")) && len(e.Args) == 2 {
+		return "(" + e.Args[0].String() + " " + e.Name[4:] + " " + strings.ToUpper(e.Name[:3]) + " (" + e.Args[1].String() + "))"
+	}
 	switch e.Name {
 	case "not":
 		return "(NOT " + e.Args[0].String() + ")"
