@@ -17,7 +17,8 @@ func init() {
 	RegisterBinaryOp(bindArrayCompare, "=", "<>", "!=", "<", "<=", ">", ">=")
 	RegisterScalar(bindStringToArray, "string_to_array")
 	for _, n := range []string{"array_length", "array_upper", "array_lower", "cardinality", "array_append",
-		"array_prepend", "array_cat", "array_position", "array_to_string"} {
+		"array_prepend", "array_cat", "array_position", "array_to_string", "array_remove", "array_replace",
+		"array_ndims", "array_dims"} {
 		arrayFuncs[n] = bindArrayFunc
 	}
 }
@@ -258,6 +259,34 @@ func bindArrayFunc(b *Binder, name string, args []Expr, loc int32) (Expr, error)
 			rt = types.TInt32
 		}
 		return &Func{Name: name, Args: args, T: rt}, nil
+	case "array_ndims", "array_dims":
+		if len(args) != 1 {
+			return fail()
+		}
+		rt := types.TInt32
+		if name == "array_dims" {
+			rt = types.TText
+		}
+		return &Func{Name: name, Args: args, T: rt}, nil
+	case "array_remove", "array_replace":
+		n := 2
+		if name == "array_replace" {
+			n = 3
+		}
+		if len(args) != n {
+			return fail()
+		}
+		t := at.ElemT()
+		for _, a := range args[1:] {
+			if t, err = commonType(t, a.Type()); err != nil || a.Type().Kind == types.Array {
+				return fail()
+			}
+		}
+		ts := []types.T{types.ArrayOf(t), t, t}
+		if err := coerceAll(ts[:n]...); err != nil {
+			return nil, err
+		}
+		return &Func{Name: name, Args: args, T: types.ArrayOf(t)}, nil
 	case "array_cat":
 		if len(args) != 2 {
 			return fail()

@@ -2,6 +2,7 @@ package expr
 
 import (
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -20,7 +21,7 @@ import (
 func init() {
 	register(compileArrayFn, "array", "array_subscript", "array_slice", "array_len", "array_upper_bound", "array_lower_bound",
 		"array_cardinality", "array_append", "array_prepend", "array_cat", "array_position",
-		"array_to_string_arr", "string_to_array")
+		"array_to_string_arr", "string_to_array", "array_remove", "array_replace", "array_ndims", "array_dims")
 	for _, op := range []string{"=", "<>", "<", "<=", ">", ">="} {
 		register(compileArrayFn, "any "+op, "all "+op, "array "+op)
 	}
@@ -190,6 +191,47 @@ func compileArrayFn(f *planner.Func, args []Evaluator) (Evaluator, error) {
 				return nil
 			}
 			batch.AppendValue(out, vals, s+int(k)-1)
+			return nil
+		}
+	case name == "array_ndims" || name == "array_dims":
+		fn = func(_ *Context, a []arrow.Array, i int, out array.Builder) error {
+			if a[0].IsNull(i) {
+				out.AppendNull()
+				return nil
+			}
+			_, s, e := listRange(a[0], i)
+			switch {
+			case s == e:
+				out.AppendNull()
+			case name == "array_ndims":
+				appendInt32(out, 1, true)
+			default:
+				out.(*array.StringBuilder).Append("[1:" + strconv.Itoa(e-s) + "]")
+			}
+			return nil
+		}
+	case name == "array_remove" || name == "array_replace":
+		fn = func(_ *Context, a []arrow.Array, i int, out array.Builder) error {
+			if a[0].IsNull(i) {
+				out.AppendNull()
+				return nil
+			}
+			vals, s, e := listRange(a[0], i)
+			x := litAt(a[1], i)
+			lb := out.(*array.ListBuilder)
+			lb.Append(true)
+			vb := lb.ValueBuilder()
+			for j := s; j < e; j++ {
+				v := litAt(vals, j)
+				// Matches are IS NOT DISTINCT FROM: NULL finds NULLs.
+				if (v == nil && x == nil) || (v != nil && x != nil && cmpLit(v, x) == 0) {
+					if name == "array_replace" {
+						batch.AppendValue(vb, a[2], i)
+					}
+					continue
+				}
+				batch.AppendValue(vb, vals, j)
+			}
 			return nil
 		}
 	case name == "array_slice":
