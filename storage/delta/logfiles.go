@@ -78,6 +78,7 @@ func listLog(ctx context.Context, store objstore.Store, upTo int64) (logSegment,
 		}
 		c.files[max(p.part, 1)-1] = o.Name
 	}
+	versions = fillListingGaps(ctx, store, versions)
 	var complete []*checkpointRef
 	for _, c := range cps {
 		if c.complete() {
@@ -275,4 +276,29 @@ func parseActions(data []byte) ([]Action, error) {
 		actions = append(actions, a)
 	}
 	return actions, sc.Err()
+}
+
+// fillListingGaps adds commit versions a directory listing skipped. Commits
+// are created in version order (a writer only tries version v+1 after v
+// exists), so a gap below the newest listed version is an artifact of
+// listing while other writers commit (readdir may miss names created
+// during the scan); each gap is checked by reading the file by name. A
+// version that truly does not exist stays missing, and replay reports it.
+func fillListingGaps(ctx context.Context, store objstore.Store, versions []int64) []int64 {
+	if len(versions) < 2 {
+		return versions
+	}
+	sort.Slice(versions, func(i, j int) bool { return versions[i] < versions[j] })
+	out := make([]int64, 0, len(versions))
+	for i, v := range versions {
+		if i > 0 {
+			for g := versions[i-1] + 1; g < v; g++ {
+				if _, err := store.Get(ctx, commitName(g)); err == nil {
+					out = append(out, g)
+				}
+			}
+		}
+		out = append(out, v)
+	}
+	return out
 }
