@@ -86,9 +86,8 @@ func TestSQLLogicCorpus(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				s, _ := eng.NewSession("lode", "main")
 				passed, failed := 0, 0
-				for _, o := range slt.RunFile(f, &SessionExecutor{S: s}) {
+				for _, o := range slt.RunFile(f, executorFor(t, eng)) {
 					key := rel + ":" + itoaInt(o.Record.Line)
 					mu.Lock()
 					_, isKnown := known[key]
@@ -108,7 +107,6 @@ func TestSQLLogicCorpus(t *testing.T) {
 						t.Errorf("%s: new failure: %s\n%s", key, firstLine(o.Err), o.Record.SQL)
 					}
 				}
-				s.Close()
 				eng.Close()
 				mu.Lock()
 				totalPass += passed

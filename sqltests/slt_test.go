@@ -49,12 +49,8 @@ func runSLT(t *testing.T, path string, batchSize int) {
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	s, err := eng.NewSession("lode", "main")
-	if err != nil {
-		t.Fatal(err)
-	}
 	passed, failed := 0, 0
-	for _, o := range slt.RunFile(f, &SessionExecutor{S: s}) {
+	for _, o := range slt.RunFile(f, executorFor(t, eng)) {
 		if o.Err != "" {
 			failed++
 			t.Errorf("%s:%d: %s\n%s", path, o.Record.Line, o.Err, o.Record.SQL)
