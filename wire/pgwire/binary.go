@@ -52,6 +52,12 @@ func appendBinary(dst []byte, arr arrow.Array, i int, t types.T, loc *time.Locat
 		return binary.BigEndian.AppendUint64(dst, uint64(int64(a.Value(i))-pgEpochMicros))
 	case *array.List:
 		return appendArrayBinary(dst, a, i, t, loc)
+	case *array.MonthDayNanoInterval:
+		// interval_send: microseconds (int64), days (int32), months (int32).
+		iv := types.IntervalFromArrow(a.Value(i))
+		dst = binary.BigEndian.AppendUint64(dst, uint64(iv.Micros))
+		dst = binary.BigEndian.AppendUint32(dst, uint32(iv.Days))
+		return binary.BigEndian.AppendUint32(dst, uint32(iv.Months))
 	}
 	return types.AppendText(dst, arr, i, t, loc)
 }
@@ -255,6 +261,12 @@ func decodeParam(v []byte, format int16, t types.T, loc *time.Location) (any, er
 		return int64(binary.BigEndian.Uint64(v)) + pgEpochMicros, nil
 	case types.Array:
 		return decodeArrayBinary(v, t, loc)
+	case types.Interval:
+		if len(v) != 16 {
+			return nil, errBinary("interval")
+		}
+		return types.IntervalValue{Micros: int64(binary.BigEndian.Uint64(v)),
+			Days: int32(binary.BigEndian.Uint32(v[8:])), Months: int32(binary.BigEndian.Uint32(v[12:]))}, nil
 	}
 	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "binary parameters of type %s are not supported", t)
 }
