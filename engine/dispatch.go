@@ -67,6 +67,8 @@ func (s *Session) dispatch(ctx context.Context, st planner.Statement) (*Result, 
 		return s.runShow(n.GetVariableShowStmt())
 	case n.GetTransactionStmt() != nil:
 		return s.runTransaction(n.GetTransactionStmt())
+	case n.GetVacuumStmt() != nil:
+		return s.runPgVacuum(ctx, st, n.GetVacuumStmt())
 	case n.GetAlterTableStmt() != nil:
 		return s.runAlterTable(ctx, st, n.GetAlterTableStmt())
 	case n.GetTruncateStmt() != nil:
@@ -98,6 +100,10 @@ func (s *Session) runExtension(ctx context.Context, st planner.Statement) (*Resu
 			r.Notices = append(r.Notices, "catalog \""+x.Name+"\" already exists, skipping")
 		}
 		return r, nil
+	case *planner.OptimizeStmt:
+		return s.runOptimize(ctx, st, x)
+	case *planner.VacuumStmt:
+		return s.runVacuum(ctx, st, x)
 	case *planner.RestoreStmt:
 		return s.runRestore(ctx, st, x)
 	case *planner.DescribeHistoryStmt:

@@ -40,6 +40,7 @@ var settingDefs = []setting{
 	{name: "default_transaction_isolation", def: "read committed"},
 	{name: "max_identifier_length", def: "63", check: readOnly("max_identifier_length")},
 	{name: "lode.workers", def: ""},
+	{name: "lode.retention_duration_check", def: "on"},
 	// PostgreSQL server settings clients and tools set; Lode records them
 	// (SHOW, ALTER SYSTEM) without acting on them.
 	{name: "log_line_prefix", def: "%m [%p] "},

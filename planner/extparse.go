@@ -2,6 +2,7 @@ package planner
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/lodedb/lode/catalog/sqlerr"
@@ -21,6 +22,19 @@ type DropCatalogStmt struct {
 	Name     string
 	IfExists bool
 	Cascade  bool
+}
+
+// OptimizeStmt is OPTIMIZE name [ZORDER BY (cols)].
+type OptimizeStmt struct {
+	Name   []string
+	ZOrder bool
+}
+
+// VacuumStmt is VACUUM name [RETAIN n HOURS] [DRY RUN].
+type VacuumStmt struct {
+	Name        []string
+	RetainHours float64 // -1: the default retention
+	DryRun      bool
 }
 
 // RestoreStmt is RESTORE [TABLE] name TO VERSION|TIMESTAMP AS OF value.
@@ -45,13 +59,15 @@ type CreateExternalStmt struct {
 
 var (
 	reCreateExternal  = regexp.MustCompile(`(?is)^\s*create\s+(?:external\s+)?table\s+(if\s+not\s+exists\s+)?([^\s(]+)\s+using\s+delta\s+location\s+'((?:[^']|'')*)'\s*$`)
+	reOptimize        = regexp.MustCompile(`(?is)^\s*optimize\s+(\S+)(\s+zorder\s+by\s*\(.*\))?\s*$`)
+	reVacuum          = regexp.MustCompile(`(?is)^\s*vacuum\s+(\S+)(?:\s+retain\s+([0-9.]+)\s+hours?)?(\s+dry\s+run)?\s*$`)
 	reRestore         = regexp.MustCompile(`(?is)^\s*restore\s+(?:table\s+)?(\S+)\s+to\s+(version|timestamp)\s+as\s+of\s+('(?:[^']|'')*'|\d+)\s*$`)
 	reDescribeHistory = regexp.MustCompile(`(?is)^\s*describe\s+history\s+(\S+)\s*$`)
 	reAsOf            = regexp.MustCompile(`(?i)\b([a-z_"][\w."]*)\s+(version|timestamp)\s+as\s+of\s+('(?:[^']|'')*'|\d+)`)
 	reDeltaPath       = regexp.MustCompile("(?i)\\bdelta\\.`([^`]+)`")
 	reCreateCatalog   = regexp.MustCompile(`(?is)^\s*create\s+catalog\s+(if\s+not\s+exists\s+)?(\S+)\s*$`)
 	reDropCatalog     = regexp.MustCompile(`(?is)^\s*drop\s+catalog\s+(if\s+exists\s+)?(\S+?)(\s+cascade|\s+restrict)?\s*$`)
-	reExtLead         = regexp.MustCompile(`(?is)^\s*((create|drop)\s+catalog\b|create\s+(external\s+)?table\s+\S+\s+using\s+delta\b|describe\s+history\b|restore\b)`)
+	reExtLead         = regexp.MustCompile(`(?is)^\s*((create|drop)\s+catalog\b|create\s+(external\s+)?table\s+\S+\s+using\s+delta\b|describe\s+history\b|restore\b|optimize\b|vacuum\s+\S+\s*(retain|dry|$))`)
 )
 
 // parseExtension reports whether text is an extension statement (ok) and
@@ -60,6 +76,20 @@ func parseExtension(text string) (stmt any, ok bool, err error) {
 	text = stripComments(text)
 	if !reExtLead.MatchString(text) {
 		return nil, false, nil
+	}
+	if m := reOptimize.FindStringSubmatch(text); m != nil {
+		parts, err := nameParts(m[1])
+		return &OptimizeStmt{Name: parts, ZOrder: m[2] != ""}, true, err
+	}
+	if m := reVacuum.FindStringSubmatch(text); m != nil {
+		parts, err := nameParts(m[1])
+		v := &VacuumStmt{Name: parts, RetainHours: -1, DryRun: m[3] != ""}
+		if m[2] != "" {
+			if v.RetainHours, err = strconv.ParseFloat(m[2], 64); err != nil {
+				return nil, true, sqlerr.New(sqlerr.SyntaxError, "invalid RETAIN hours %q", m[2])
+			}
+		}
+		return v, true, err
 	}
 	if m := reRestore.FindStringSubmatch(text); m != nil {
 		parts, err := nameParts(m[1])
