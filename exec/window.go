@@ -189,6 +189,7 @@ func (o *windowOp) evaluate(cols []arrow.Array, n int) (arrow.Array, error) {
 	order := pick(cols, p.OrderCols)
 	args := pick(cols, p.ArgCols)
 	out := newWindowResult(call, args, n)
+	partEq, orderEq := newRowEq(parts), newRowEq(order)
 	fr := &framer{f: call.Frame, desc: p.OrderDesc}
 	if len(order) > 0 {
 		fr.orderKey = order[0]
@@ -201,14 +202,14 @@ func (o *windowOp) evaluate(cols []arrow.Array, n int) (arrow.Array, error) {
 			return nil, cancelErr(err)
 		}
 		pe := ps + 1
-		for pe < n && rowsEqual(parts, pe, ps) {
+		for pe < n && partEq.equal(pe, ps) {
 			pe++
 		}
 		// Peer groups within the partition.
 		fr.groupStart = fr.groupStart[:0]
 		g := -1
 		for r := ps; r < pe; r++ {
-			if r == ps || !rowsEqual(order, r, r-1) {
+			if r == ps || !orderEq.equal(r, r-1) {
 				g++
 				fr.groupStart = append(fr.groupStart, r)
 			}

@@ -1,8 +1,6 @@
 package exec
 
 import (
-	"bytes"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
@@ -23,6 +21,7 @@ func (w *windowResult) aggregate(fr *framer, ps, pe int) error {
 	if len(w.args) > 0 {
 		arg = w.args[0]
 	}
+	var cmp func(i, j int) int
 	for r := ps; r < pe; r++ {
 		s, e := fr.bounds(r, ps, pe)
 		switch call.Name {
@@ -37,12 +36,15 @@ func (w *windowResult) aggregate(fr *framer, ps, pe int) error {
 			}
 			w.setInt(r, int64(c))
 		case "min", "max":
+			if cmp == nil {
+				cmp = valueCmp(arg) // the sort's order: NaN above numbers, text bytewise
+			}
 			best := -1
 			for i := s; i < e; i++ {
 				if arg.IsNull(i) {
 					continue
 				}
-				if best < 0 || (call.Name == "min" && lessRow(arg, i, best)) || (call.Name == "max" && lessRow(arg, best, i)) {
+				if best < 0 || (call.Name == "min" && cmp(i, best) < 0) || (call.Name == "max" && cmp(best, i) < 0) {
 					best = i
 				}
 			}
@@ -129,34 +131,4 @@ func (w *windowResult) sumAvg(arg arrow.Array, r, s, e int) error {
 	}
 	w.decs[r], w.valid[r] = q, true
 	return nil
-}
-
-// lessRow orders two non-NULL values of one column (PostgreSQL order:
-// NaN above every number, text bytewise).
-func lessRow(c arrow.Array, i, j int) bool {
-	switch a := c.(type) {
-	case *array.Int16:
-		return a.Value(i) < a.Value(j)
-	case *array.Int32:
-		return a.Value(i) < a.Value(j)
-	case *array.Int64:
-		return a.Value(i) < a.Value(j)
-	case *array.Float32:
-		x, y := a.Value(i), a.Value(j)
-		return x < y || (x == x && y != y)
-	case *array.Float64:
-		x, y := a.Value(i), a.Value(j)
-		return x < y || (x == x && y != y)
-	case *array.Decimal128:
-		return a.Value(i).Less(a.Value(j))
-	case *array.String:
-		return bytes.Compare([]byte(a.Value(i)), []byte(a.Value(j))) < 0
-	case *array.Boolean:
-		return !a.Value(i) && a.Value(j)
-	case *array.Date32:
-		return a.Value(i) < a.Value(j)
-	case *array.Timestamp:
-		return a.Value(i) < a.Value(j)
-	}
-	return false
 }

@@ -9,10 +9,24 @@ import (
 	"github.com/lodedb/lode/planner"
 )
 
-// rowsEqual reports whether rows i and j hold equal values in every column
-// (NULLs equal to each other: partition and peer grouping semantics).
-func rowsEqual(cols []arrow.Array, i, j int) bool {
-	for _, c := range cols {
+// rowEq tells whether two rows hold equal values in every column, NULLs
+// equal to each other (partition and peer grouping). It reuses the sort's
+// per-type comparators (valueCmp), built once per column.
+type rowEq struct {
+	cols []arrow.Array
+	cmps []func(i, j int) int
+}
+
+func newRowEq(cols []arrow.Array) rowEq {
+	e := rowEq{cols: cols, cmps: make([]func(i, j int) int, len(cols))}
+	for k, c := range cols {
+		e.cmps[k] = valueCmp(c)
+	}
+	return e
+}
+
+func (e rowEq) equal(i, j int) bool {
+	for k, c := range e.cols {
 		ni, nj := c.IsNull(i), c.IsNull(j)
 		if ni || nj {
 			if ni != nj {
@@ -20,48 +34,7 @@ func rowsEqual(cols []arrow.Array, i, j int) bool {
 			}
 			continue
 		}
-		switch a := c.(type) {
-		case *array.Int16:
-			if a.Value(i) != a.Value(j) {
-				return false
-			}
-		case *array.Int32:
-			if a.Value(i) != a.Value(j) {
-				return false
-			}
-		case *array.Int64:
-			if a.Value(i) != a.Value(j) {
-				return false
-			}
-		case *array.Float32:
-			if a.Value(i) != a.Value(j) {
-				return false
-			}
-		case *array.Float64:
-			if a.Value(i) != a.Value(j) {
-				return false
-			}
-		case *array.Decimal128:
-			if a.Value(i) != a.Value(j) {
-				return false
-			}
-		case *array.String:
-			if a.Value(i) != a.Value(j) {
-				return false
-			}
-		case *array.Boolean:
-			if a.Value(i) != a.Value(j) {
-				return false
-			}
-		case *array.Date32:
-			if a.Value(i) != a.Value(j) {
-				return false
-			}
-		case *array.Timestamp:
-			if a.Value(i) != a.Value(j) {
-				return false
-			}
-		default:
+		if e.cmps[k](i, j) != 0 {
 			return false
 		}
 	}
