@@ -118,11 +118,18 @@ func (b *Binder) bindRangeVar(rv *pg.RangeVar) (Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	schema := snap.Schema()
 	qual := rv.Relname
+	var colNames []*pg.Node
 	if rv.Alias != nil {
-		qual = rv.Alias.Aliasname
+		qual, colNames = rv.Alias.Aliasname, rv.Alias.Colnames
 	}
+	return scanOf(name, tab, snap, qual, colNames)
+}
+
+// scanOf is a scan of every column of a table snapshot, under a range
+// variable name (qual) with optional column aliases.
+func scanOf(name catalog.Name, tab *delta.Table, snap *delta.Snapshot, qual string, colNames []*pg.Node) (*Scan, error) {
+	schema := snap.Schema()
 	s := &Scan{Name: name, Table: tab, Snapshot: snap, Schema: schema}
 	for i, f := range schema.Fields() {
 		t, err := types.FromField(f)
@@ -132,11 +139,9 @@ func (b *Binder) bindRangeVar(rv *pg.RangeVar) (Plan, error) {
 		s.Cols = append(s.Cols, i)
 		s.Out = append(s.Out, OutCol{Name: f.Name, T: t, Qual: qual, TableOID: name.OID(), AttNum: int16(i + 1)})
 	}
-	if rv.Alias != nil {
-		for i, cn := range rv.Alias.Colnames {
-			if i < len(s.Out) {
-				s.Out[i].Name = cn.GetString_().Sval
-			}
+	for i, cn := range colNames {
+		if i < len(s.Out) {
+			s.Out[i].Name = cn.GetString_().Sval
 		}
 	}
 	return s, nil
@@ -630,19 +635,5 @@ func (b *Binder) bindDeltaScan(fc *pg.FuncCall, rf *pg.RangeFunction) (Plan, err
 		qual, colNames = rf.Alias.Aliasname, rf.Alias.Colnames
 	}
 	name := catalog.Name{Catalog: "delta", Schema: "path", Table: path}
-	s := &Scan{Name: name, Table: tab, Snapshot: snap, Schema: snap.Schema()}
-	for i, f := range s.Schema.Fields() {
-		t, err := types.FromField(f)
-		if err != nil {
-			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "column %s: %v", f.Name, err)
-		}
-		s.Cols = append(s.Cols, i)
-		s.Out = append(s.Out, OutCol{Name: f.Name, T: t, Qual: qual, AttNum: int16(i + 1)})
-	}
-	for i, cn := range colNames {
-		if i < len(s.Out) {
-			s.Out[i].Name = cn.GetString_().Sval
-		}
-	}
-	return s, nil
+	return scanOf(name, tab, snap, qual, colNames)
 }

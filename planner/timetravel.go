@@ -73,21 +73,7 @@ func (b *Binder) bindAsOf(fc *pg.FuncCall, rf *pg.RangeFunction) (Plan, error) {
 	if rf.Alias != nil {
 		qual, colNames = rf.Alias.Aliasname, rf.Alias.Colnames
 	}
-	s := &Scan{Name: name, Table: tab, Snapshot: snap, Schema: snap.Schema()}
-	for i, f := range s.Schema.Fields() {
-		t, err := types.FromField(f)
-		if err != nil {
-			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "column %s: %v", f.Name, err)
-		}
-		s.Cols = append(s.Cols, i)
-		s.Out = append(s.Out, OutCol{Name: f.Name, T: t, Qual: qual, AttNum: int16(i + 1)})
-	}
-	for i, cn := range colNames {
-		if i < len(s.Out) {
-			s.Out[i].Name = cn.GetString_().Sval
-		}
-	}
-	return s, nil
+	return scanOf(name, tab, snap, qual, colNames)
 }
 
 func timeFromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
