@@ -29,9 +29,9 @@ func (s *Session) runCreateView(ctx context.Context, st planner.Statement, vs *p
 	if err != nil {
 		return nil, err
 	}
-	text, err := pg.Deparse(&pg.ParseResult{Version: parseTreeVersion(), Stmts: []*pg.RawStmt{{Stmt: vs.Query}}})
+	text, err := planner.DeparseStatement(vs.Query)
 	if err != nil {
-		return nil, sqlerr.New(sqlerr.Internal, "cannot store view definition: %v", err)
+		return nil, err
 	}
 	def := catalog.ViewDef{Name: name.Table, SQL: text}
 	ncols := 0
@@ -124,14 +124,4 @@ func (s *Session) dropOther(st planner.Statement, ds *pg.DropStmt) (*Result, err
 		}
 	}
 	return &Result{Tag: tag, Notices: notices}, nil
-}
-
-// parseTreeVersion is the parse-tree version pg_query's deparser expects
-// (the PostgreSQL version its grammar comes from).
-func parseTreeVersion() int32 {
-	tree, err := pg.Parse("SELECT 1")
-	if err != nil {
-		return 0
-	}
-	return tree.Version
 }

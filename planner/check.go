@@ -2,6 +2,7 @@ package planner
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -27,15 +28,26 @@ func CheckConstraintText(b *Binder, raw *pg.Node, schema *arrow.Schema) (string,
 func DeparseExpr(raw *pg.Node) (string, error) {
 	sel := &pg.Node{Node: &pg.Node_SelectStmt{SelectStmt: &pg.SelectStmt{
 		TargetList: []*pg.Node{{Node: &pg.Node_ResTarget{ResTarget: &pg.ResTarget{Val: raw}}}}}}}
+	text, err := DeparseStatement(sel)
+	return strings.TrimPrefix(text, "SELECT "), err
+}
+
+var treeVersion = sync.OnceValue(func() int32 {
 	tree, err := pg.Parse("SELECT 1")
 	if err != nil {
-		return "", err
+		return 0
 	}
-	text, err := pg.Deparse(&pg.ParseResult{Version: tree.Version, Stmts: []*pg.RawStmt{{Stmt: sel}}})
+	return tree.Version
+})
+
+// DeparseStatement renders a statement node as canonical SQL text (used to
+// store views, defaults and constraints).
+func DeparseStatement(stmt *pg.Node) (string, error) {
+	text, err := pg.Deparse(&pg.ParseResult{Version: treeVersion(), Stmts: []*pg.RawStmt{{Stmt: stmt}}})
 	if err != nil {
-		return "", sqlerr.New(sqlerr.Internal, "cannot store expression: %v", err)
+		return "", sqlerr.New(sqlerr.Internal, "cannot store SQL text: %v", err)
 	}
-	return strings.TrimPrefix(text, "SELECT "), nil
+	return text, nil
 }
 
 // BindCheck binds a stored CHECK expression over a table schema (column

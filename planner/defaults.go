@@ -1,8 +1,6 @@
 package planner
 
 import (
-	"strings"
-
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/lodedb/lode/catalog/sqlerr"
@@ -24,17 +22,7 @@ func CheckDefault(b *Binder, raw *pg.Node, t types.T, col string) (string, error
 	if _, err := b.assignValue(e, t, col); err != nil {
 		return "", err
 	}
-	sel := &pg.Node{Node: &pg.Node_SelectStmt{SelectStmt: &pg.SelectStmt{
-		TargetList: []*pg.Node{{Node: &pg.Node_ResTarget{ResTarget: &pg.ResTarget{Val: raw}}}}}}}
-	tree, err := pg.Parse("SELECT 1")
-	if err != nil {
-		return "", err
-	}
-	text, err := pg.Deparse(&pg.ParseResult{Version: tree.Version, Stmts: []*pg.RawStmt{{Stmt: sel}}})
-	if err != nil {
-		return "", sqlerr.New(sqlerr.Internal, "cannot store default: %v", err)
-	}
-	return strings.TrimPrefix(text, "SELECT "), nil
+	return DeparseExpr(raw)
 }
 
 // defaultOf binds the stored default of table column i (a NULL literal when
