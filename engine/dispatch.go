@@ -109,13 +109,7 @@ func (s *Session) runExtension(ctx context.Context, st planner.Statement) (*Resu
 	case *planner.DescribeHistoryStmt:
 		return s.runDescribeHistory(ctx, st, x)
 	case *planner.CreateExternalStmt:
-		rv := &pg.RangeVar{Relname: x.Name[len(x.Name)-1]}
-		if len(x.Name) >= 2 {
-			rv.Schemaname = x.Name[len(x.Name)-2]
-		}
-		if len(x.Name) == 3 {
-			rv.Catalogname = x.Name[0]
-		}
+		rv := nameToRangeVar(x.Name)
 		name := s.binder(st).ResolveTable(rv)
 		existed, err := s.eng.cat.RegisterExternal(name, x.Location, x.IfNotExists)
 		if err != nil {

@@ -7,7 +7,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/lodedb/lode/catalog/types"
 	"github.com/lodedb/lode/planner"
@@ -16,13 +15,7 @@ import (
 // runDescribeHistory lists a table's commits, newest first: version,
 // commit time, operation, its parameters and metrics (JSON), engine.
 func (s *Session) runDescribeHistory(ctx context.Context, st planner.Statement, d *planner.DescribeHistoryStmt) (*Result, error) {
-	rv := &pg.RangeVar{Relname: d.Name[len(d.Name)-1]}
-	if len(d.Name) >= 2 {
-		rv.Schemaname = d.Name[len(d.Name)-2]
-	}
-	if len(d.Name) == 3 {
-		rv.Catalogname = d.Name[0]
-	}
+	rv := nameToRangeVar(d.Name)
 	name := s.binder(st).ResolveTable(rv)
 	tab, err := s.eng.cat.OpenTable(name)
 	if err != nil {

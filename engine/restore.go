@@ -17,10 +17,7 @@ import (
 // one new commit: the files live now are removed and the old version's
 // files added back (data files are never rewritten).
 func (s *Session) runRestore(ctx context.Context, st planner.Statement, r *planner.RestoreStmt) (*Result, error) {
-	rv := &pg.RangeVar{Relname: r.Name[len(r.Name)-1]}
-	if len(r.Name) >= 2 {
-		rv.Schemaname = r.Name[len(r.Name)-2]
-	}
+	rv := nameToRangeVar(r.Name)
 	name := s.binder(st).ResolveTable(rv)
 	tab, err := s.eng.cat.OpenTable(name)
 	if err != nil {
