@@ -34,10 +34,16 @@ var commitFile = regexp.MustCompile(`^\d{20}\.(json|checkpoint.*\.parquet)$`)
 // TableExists reports whether n names a committed Delta table (managed,
 // or external and registered).
 func (c *Catalog) TableExists(n Name) bool {
+	logDir := filepath.Join(c.TableDir(n), "_delta_log")
+	// Fast path, taken by every query naming the table: version 0 exists
+	// (it is only gone after log cleanup, when the listing below decides).
+	if _, err := os.Stat(filepath.Join(logDir, "00000000000000000000.json")); err == nil {
+		return true
+	}
 	if c.externalLocation(n) != "" {
 		return true
 	}
-	ents, err := os.ReadDir(filepath.Join(c.TableDir(n), "_delta_log"))
+	ents, err := os.ReadDir(logDir)
 	if err != nil {
 		return false
 	}
