@@ -19,6 +19,8 @@ func init() {
 // mirror is the operator with its operands swapped.
 var mirror = map[string]string{"=": "=", "<>": "<>", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
+//go:generate go run gen_compare_loops.go
+
 type vvLoop[T any] func(x, y []T, n int, out []byte, sel []int32)
 type vcLoop[T any] func(x []T, c T, n int, out []byte, sel []int32)
 
