@@ -69,7 +69,9 @@ func orderedMinMax[T cmp.Ordered](vs []T, a arrow.Array) (mn, mx T, ok bool) {
 	return
 }
 
-func mergeOrdered[T cmp.Ordered](s *statsAcc, mn, mx T, ok bool) {
+// accumulateOrdered folds the min and max of vs (the values of a) into s.
+func accumulateOrdered[T cmp.Ordered](s *statsAcc, vs []T, a arrow.Array) {
+	mn, mx, ok := orderedMinMax(vs, a)
 	if !ok {
 		return
 	}
@@ -111,26 +113,19 @@ func (s *statsAcc) update(a arrow.Array) {
 			}
 		}
 	case *array.Int16:
-		mn, mx, ok := orderedMinMax(a.Int16Values(), a)
-		mergeOrdered(s, mn, mx, ok)
+		accumulateOrdered(s, a.Int16Values(), a)
 	case *array.Int32:
-		mn, mx, ok := orderedMinMax(a.Int32Values(), a)
-		mergeOrdered(s, mn, mx, ok)
+		accumulateOrdered(s, a.Int32Values(), a)
 	case *array.Int64:
-		mn, mx, ok := orderedMinMax(a.Int64Values(), a)
-		mergeOrdered(s, mn, mx, ok)
+		accumulateOrdered(s, a.Int64Values(), a)
 	case *array.Float32:
-		mn, mx, ok := orderedMinMax(a.Float32Values(), a)
-		mergeOrdered(s, mn, mx, ok)
+		accumulateOrdered(s, a.Float32Values(), a)
 	case *array.Float64:
-		mn, mx, ok := orderedMinMax(a.Float64Values(), a)
-		mergeOrdered(s, mn, mx, ok)
+		accumulateOrdered(s, a.Float64Values(), a)
 	case *array.Date32:
-		mn, mx, ok := orderedMinMax(a.Date32Values(), a)
-		mergeOrdered(s, mn, mx, ok)
+		accumulateOrdered(s, a.Date32Values(), a)
 	case *array.Timestamp:
-		mn, mx, ok := orderedMinMax(a.TimestampValues(), a)
-		mergeOrdered(s, mn, mx, ok)
+		accumulateOrdered(s, a.TimestampValues(), a)
 	case *array.Decimal128:
 		s.updateDecimal(a)
 	case *array.String:
