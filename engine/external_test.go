@@ -5,8 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
 // TestExternalDeltaTables registers a Delta table written by Spark (a
@@ -18,20 +16,8 @@ func TestExternalDeltaTables(t *testing.T) {
 	if _, err := os.Stat(loc); err != nil {
 		t.Skip("shared golden tables not found")
 	}
-	eng, err := Open(Config{Warehouse: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := eng.NewSession("lode", "main")
-	ctx := context.Background()
-	count := func(q string) int64 {
-		t.Helper()
-		res, err := s.Query(ctx, q)
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return res[0].Records[0].Column(0).(*array.Int64).Value(0)
-	}
+	q := newSQLTester(t, t.TempDir())
+	s, ctx, count := q.s, context.Background(), q.count
 	if _, err := s.Query(ctx, "CREATE TABLE dec USING DELTA LOCATION '"+loc+"'"); err != nil {
 		t.Fatal(err)
 	}

@@ -15,20 +15,8 @@ import (
 // allowed, lists (DRY RUN) and then deletes the files no longer live.
 func TestOptimizeAndVacuum(t *testing.T) {
 	wh := t.TempDir()
-	eng, err := Open(Config{Warehouse: wh})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := eng.NewSession("lode", "main")
-	ctx := context.Background()
-	run := func(q string) []*Result {
-		t.Helper()
-		res, err := s.Query(ctx, q)
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return res
-	}
+	q := newSQLTester(t, wh)
+	eng, s, ctx, run := q.eng, q.s, context.Background(), q.run
 	run("CREATE TABLE small (x integer)")
 	for i := 0; i < 5; i++ {
 		run("INSERT INTO small SELECT g FROM generate_series(1, 10) g")

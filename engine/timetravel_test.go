@@ -14,24 +14,8 @@ import (
 // TestTimeTravelAndHistory: every statement is a version; VERSION AS OF
 // and TIMESTAMP AS OF read old snapshots; DESCRIBE HISTORY lists commits.
 func TestTimeTravelAndHistory(t *testing.T) {
-	eng, err := Open(Config{Warehouse: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := eng.NewSession("lode", "main")
-	ctx := context.Background()
-	run := func(q string) []*Result {
-		t.Helper()
-		res, err := s.Query(ctx, q)
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return res
-	}
-	count := func(q string) int64 {
-		t.Helper()
-		return run(q)[0].Records[0].Column(0).(*array.Int64).Value(0)
-	}
+	q := newSQLTester(t, t.TempDir())
+	s, ctx, run, count := q.s, context.Background(), q.run, q.count
 	run("CREATE TABLE tt (x integer)")    // version 0
 	run("INSERT INTO tt VALUES (1), (2)") // version 1
 	mid := time.Now().UTC()
@@ -66,24 +50,8 @@ func TestTimeTravelAndHistory(t *testing.T) {
 // TestRestoreAndTruncate: RESTORE brings back an old version's files in a
 // new commit; TRUNCATE removes every file; history records both.
 func TestRestoreAndTruncate(t *testing.T) {
-	eng, err := Open(Config{Warehouse: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := eng.NewSession("lode", "main")
-	ctx := context.Background()
-	run := func(q string) []*Result {
-		t.Helper()
-		res, err := s.Query(ctx, q)
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return res
-	}
-	count := func(q string) int64 {
-		t.Helper()
-		return run(q)[0].Records[0].Column(0).(*array.Int64).Value(0)
-	}
+	q := newSQLTester(t, t.TempDir())
+	run, count := q.run, q.count
 	run("CREATE TABLE rt (x integer)")
 	run("INSERT INTO rt VALUES (1), (2), (3)") // version 1
 	run("UPDATE rt SET x = x * 10")            // version 2
