@@ -5,14 +5,11 @@ import (
 	"time"
 )
 
-// civil splits days since 1970-01-01 into a proleptic Gregorian date
+// Civil splits days since 1970-01-01 into a proleptic Gregorian date
 // (astronomical years: 0 is 1 BC).
-func civil(days int64) (y int64, m, d int) {
+func Civil(days int64) (y int64, m, d int) {
 	z := days + 719468
-	era := z / 146097
-	if z < 0 && z%146097 != 0 {
-		era = (z - 146096) / 146097
-	}
+	era, _ := FloorDiv(z, 146097)
 	doe := z - era*146097
 	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
 	y = yoe + era*400
@@ -30,15 +27,12 @@ func civil(days int64) (y int64, m, d int) {
 	return
 }
 
-// DaysFromCivil is the inverse of civil.
+// DaysFromCivil is the inverse of Civil.
 func DaysFromCivil(y int64, m, d int) int64 {
 	if m <= 2 {
 		y--
 	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era = (y - 399) / 400
-	}
+	era, _ := FloorDiv(y, 400)
 	yoe := y - era*400
 	mm := int64(m)
 	if m > 2 {
@@ -62,7 +56,7 @@ func appendPad(dst []byte, v int64, width int) []byte {
 
 // appendYMD writes the date part and reports whether it is BC.
 func appendYMD(dst []byte, days int64) ([]byte, bool) {
-	y, m, d := civil(days)
+	y, m, d := Civil(days)
 	bc := y <= 0
 	if bc {
 		y = 1 - y

@@ -176,7 +176,7 @@ func genValues(r *rand.Rand, typ T) []string {
 			"infinity", "-infinity", "abc", "", "2024-01-31 13:45:00", " 2024-1-5 ", "10000-01-01", "0000-01-01")
 		for i := 0; i < 200; i++ {
 			d := r.Int63n(2000000) - 1000000
-			y, m, dd := civil(d)
+			y, m, dd := Civil(d)
 			if y <= 0 {
 				add(fmt.Sprintf("%04d-%02d-%02d BC", 1-y, m, dd))
 			} else {

@@ -26,27 +26,6 @@ func init() {
 	register(compileIsFinite, "isfinite")
 }
 
-// civil splits days since 1970-01-01 into year, month, day.
-func civil(days int64) (y int64, m, d int) {
-	z := days + 719468
-	era, _ := types.FloorDiv(z, 146097)
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y = yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d = int(doy - (153*mp+2)/5 + 1)
-	if mp < 10 {
-		m = int(mp + 3)
-	} else {
-		m = int(mp - 9)
-	}
-	if m <= 2 {
-		y++
-	}
-	return
-}
-
 // tsParts is a local timestamp broken into fields.
 type tsParts struct {
 	days       int64 // since the epoch
@@ -60,7 +39,7 @@ func splitTs(local int64) tsParts {
 	days, rem := types.FloorDiv(local, types.UsPerDay)
 	var p tsParts
 	p.days = days
-	p.y, p.mo, p.d = civil(days)
+	p.y, p.mo, p.d = types.Civil(days)
 	p.h = int(rem / types.UsPerHour)
 	rem %= types.UsPerHour
 	p.mi = int(rem / types.UsPerMin)
@@ -82,7 +61,7 @@ func (p tsParts) isoWeek() (int64, int64) {
 		isodow = 7
 	}
 	thursday := p.days - isodow + 4
-	ty, _, _ := civil(thursday)
+	ty, _, _ := types.Civil(thursday)
 	jan1 := types.DaysFromCivil(ty, 1, 1)
 	return ty, (thursday-jan1)/7 + 1
 }
@@ -346,7 +325,7 @@ func compileMakeDate(f *planner.Func, args []Evaluator) (Evaluator, error) {
 				y++ // 1 BC is year 0
 			}
 			days := types.DaysFromCivil(y, int(m), int(d))
-			if _, mm, _ := civil(days); mm != int(m) {
+			if _, mm, _ := types.Civil(days); mm != int(m) {
 				return 0, sqlerr.New(sqlerr.DatetimeOverflow, "date field value out of range: %d-%02d-%02d", y, m, d)
 			}
 			return days, nil

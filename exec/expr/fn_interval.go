@@ -41,7 +41,7 @@ func addInterval(us int64, iv types.IntervalValue, tz bool, ctx *Context) (int64
 		}
 		days, rem := types.FloorDiv(local, types.UsPerDay)
 		if iv.Months != 0 {
-			y, m, d := civil(days)
+			y, m, d := types.Civil(days)
 			mm := int64(m-1) + y*12 + int64(iv.Months)
 			ny, nm := types.FloorDiv(mm, 12)
 			nm++
