@@ -2,7 +2,6 @@ package expr
 
 import (
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/lodedb/lode/catalog/types"
@@ -17,6 +16,7 @@ type inListEval struct {
 	arg     Evaluator
 	elems   []Evaluator // non-constant lists
 	set     map[any]struct{}
+	argType types.T // how set keys were normalised
 	hasNull bool
 	negated bool
 }
@@ -26,7 +26,7 @@ func compileInList(l *planner.InList) (Evaluator, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &inListEval{arg: arg, negated: l.Negated}
+	e := &inListEval{arg: arg, argType: l.Arg.Type(), negated: l.Negated}
 	allConst := true
 	for _, x := range l.List {
 		if _, ok := x.(*planner.Literal); !ok {
@@ -53,7 +53,9 @@ func compileInList(l *planner.InList) (Evaluator, error) {
 	return e, nil
 }
 
-// setKey normalises a literal to the key rowKey produces for the column.
+// setKey normalises a value of a column of type t (a literal, or a row
+// read with litAt) to its hash-set key: integers and dates widen to int64,
+// float32 literals round as the column stores them, -0 is 0.
 func setKey(v any, t types.T) (any, bool) {
 	switch x := v.(type) {
 	case int64, string, bool, decimal128.Num:
@@ -70,40 +72,6 @@ func setKey(v any, t types.T) (any, bool) {
 		return x, true
 	}
 	return nil, false
-}
-
-func rowKey(a arrow.Array, i int) any {
-	switch x := a.(type) {
-	case *array.Int16:
-		return int64(x.Value(i))
-	case *array.Int32:
-		return int64(x.Value(i))
-	case *array.Int64:
-		return x.Value(i)
-	case *array.Date32:
-		return int64(x.Value(i))
-	case *array.Timestamp:
-		return int64(x.Value(i))
-	case *array.Float32:
-		f := float64(x.Value(i))
-		if f == 0 {
-			return 0.0
-		}
-		return f
-	case *array.Float64:
-		f := x.Value(i)
-		if f == 0 {
-			return 0.0
-		}
-		return f
-	case *array.Decimal128:
-		return x.Value(i)
-	case *array.String:
-		return x.Value(i)
-	case *array.Boolean:
-		return x.Value(i)
-	}
-	return nil
 }
 
 func (e *inListEval) Eval(ctx *Context, b batch.Batch) (arrow.Array, error) {
@@ -130,7 +98,8 @@ func (e *inListEval) Eval(ctx *Context, b batch.Batch) (arrow.Array, error) {
 		}
 		found, sawNull := false, e.hasNull
 		if e.set != nil {
-			_, found = e.set[rowKey(a, i)]
+			k, _ := setKey(litAt(a, i), e.argType)
+			_, found = e.set[k]
 		}
 		for _, x := range elems {
 			if !isValid(x, i) {
