@@ -25,15 +25,15 @@ func (bd *Builder) buildJoin(n *planner.Join) (PhysicalPlan, error) {
 	}[n.Type]
 	var lkeys, rkeys []planner.Expr
 	var residual []planner.Expr
-	for _, c := range conjuncts(n.Cond) {
+	for _, c := range planner.Conjuncts(n.Cond) {
 		if f, ok := c.(*planner.Func); ok && f.Name == "=" {
 			ls, rs := sides(f.Args[0], nl), sides(f.Args[1], nl)
 			if ls == sideLeft && rs == sideRight {
-				lkeys, rkeys = append(lkeys, f.Args[0]), append(rkeys, shift(f.Args[1], -nl))
+				lkeys, rkeys = append(lkeys, f.Args[0]), append(rkeys, planner.ShiftColumns(f.Args[1], 0, -nl))
 				continue
 			}
 			if ls == sideRight && rs == sideLeft {
-				lkeys, rkeys = append(lkeys, f.Args[1]), append(rkeys, shift(f.Args[0], -nl))
+				lkeys, rkeys = append(lkeys, f.Args[1]), append(rkeys, planner.ShiftColumns(f.Args[0], 0, -nl))
 				continue
 			}
 		}
@@ -55,7 +55,7 @@ func (bd *Builder) buildJoin(n *planner.Join) (PhysicalPlan, error) {
 	var res planner.Expr
 	for _, r := range residual {
 		if lextra > 0 {
-			r = shiftFrom(r, nl, lextra)
+			r = planner.ShiftColumns(r, nl, lextra)
 		}
 		if res == nil {
 			res = r
@@ -122,16 +122,6 @@ func keyColumns(p PhysicalPlan, cols []planner.OutCol, keys []planner.Expr) ([]i
 	return idx, proj, len(keys), err
 }
 
-func conjuncts(e planner.Expr) []planner.Expr {
-	if e == nil {
-		return nil
-	}
-	if f, ok := e.(*planner.Func); ok && f.Name == "and" {
-		return append(conjuncts(f.Args[0]), conjuncts(f.Args[1])...)
-	}
-	return []planner.Expr{e}
-}
-
 type side int
 
 const (
@@ -157,29 +147,4 @@ func sides(e planner.Expr, nl int) side {
 		}
 	})
 	return s
-}
-
-func shift(e planner.Expr, by int) planner.Expr {
-	r, _ := planner.Rewrite(e, func(x planner.Expr) (planner.Expr, bool, error) {
-		if c, ok := x.(*planner.ColumnRef); ok {
-			cc := *c
-			cc.Index += by
-			return &cc, true, nil
-		}
-		return nil, false, nil
-	})
-	return r
-}
-
-// shiftFrom moves column references at or above from by n.
-func shiftFrom(e planner.Expr, from, n int) planner.Expr {
-	r, _ := planner.Rewrite(e, func(x planner.Expr) (planner.Expr, bool, error) {
-		if c, ok := x.(*planner.ColumnRef); ok && c.Index >= from {
-			cc := *c
-			cc.Index += n
-			return &cc, true, nil
-		}
-		return nil, false, nil
-	})
-	return r
 }

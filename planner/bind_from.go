@@ -548,7 +548,7 @@ func (b *Binder) joinWithSubqueries(j *Join) (Plan, error) {
 	nlNew := len(left.Columns())
 	for se, ref := range repl {
 		if onRight[se] {
-			repl[se] = shiftColumns(ref, nlNew)
+			repl[se] = ShiftColumns(ref, 0, nlNew)
 		}
 	}
 	cond, _ := Rewrite(j.Cond, func(x Expr) (Expr, bool, error) {
@@ -585,7 +585,7 @@ func (b *Binder) joinWithSubqueries(j *Join) (Plan, error) {
 func shiftSubquery(se *SubqueryExpr, delta int) *SubqueryExpr {
 	c := *se
 	if se.Arg != nil {
-		c.Arg = shiftColumns(se.Arg, delta)
+		c.Arg = ShiftColumns(se.Arg, 0, delta)
 	}
 	c.Plan = MapPlanExprs(se.Plan, func(e Expr) Expr {
 		r, _ := Rewrite(e, func(x Expr) (Expr, bool, error) {
@@ -597,18 +597,6 @@ func shiftSubquery(se *SubqueryExpr, delta int) *SubqueryExpr {
 		return r
 	})
 	return &c
-}
-
-func shiftColumns(e Expr, delta int) Expr {
-	r, _ := Rewrite(e, func(x Expr) (Expr, bool, error) {
-		if c, ok := x.(*ColumnRef); ok {
-			cc := *c
-			cc.Index += delta
-			return &cc, true, nil
-		}
-		return nil, false, nil
-	})
-	return r
 }
 
 // bindDeltaScan reads a Delta table by path: delta.`/path` (rewritten by

@@ -31,7 +31,7 @@ func (b *Binder) applyWhere(input Plan, cond Expr) (Plan, error) {
 	// rows they are joined to) then come from the filtered rows, which the
 	// optimizer turns into proper joins, not from a raw cross product.
 	var plain, withSub []Expr
-	for _, c := range conjunctsOf(cond) {
+	for _, c := range Conjuncts(cond) {
 		if hasSubquery(c) {
 			withSub = append(withSub, c)
 		} else {
@@ -39,7 +39,7 @@ func (b *Binder) applyWhere(input Plan, cond Expr) (Plan, error) {
 		}
 	}
 	if len(plain) > 0 {
-		input = &Filter{Input: input, Cond: andAll(plain)}
+		input = &Filter{Input: input, Cond: AndAll(plain)}
 	}
 	var rest []Expr
 	for _, c := range withSub {
@@ -65,7 +65,7 @@ func (b *Binder) applyWhere(input Plan, cond Expr) (Plan, error) {
 	if len(rest) == 0 {
 		return input, nil
 	}
-	cond = andAll(rest)
+	cond = AndAll(rest)
 	var err error
 	if input, cond, err = b.applySubqueries(input, cond); err != nil {
 		return nil, err
@@ -75,25 +75,6 @@ func (b *Binder) applyWhere(input Plan, cond Expr) (Plan, error) {
 		out = projectPrefix(out, width)
 	}
 	return out, nil
-}
-
-func conjunctsOf(e Expr) []Expr {
-	if f, ok := e.(*Func); ok && f.Name == "and" {
-		return append(conjunctsOf(f.Args[0]), conjunctsOf(f.Args[1])...)
-	}
-	return []Expr{e}
-}
-
-func andAll(es []Expr) Expr {
-	var out Expr
-	for _, e := range es {
-		if out == nil {
-			out = e
-		} else {
-			out = &Func{Name: "and", Args: []Expr{out, e}, T: types.TBool}
-		}
-	}
-	return out
 }
 
 // projectPrefix keeps the first n columns of p.
@@ -142,7 +123,7 @@ func (b *Binder) semiJoin(input Plan, se *SubqueryExpr, anti bool) (Plan, bool, 
 			}
 			proj, cur = n, n.Input
 		case *Filter:
-			preds = append(preds, conjunctsOf(n.Cond)...)
+			preds = append(preds, Conjuncts(n.Cond)...)
 			cur = n.Input
 		case *Sort:
 			cur = n.Input
@@ -190,13 +171,13 @@ func (b *Binder) semiJoin(input Plan, se *SubqueryExpr, anti bool) (Plan, bool, 
 		var err error
 		base := cur
 		if len(preds) > 0 {
-			base = &Filter{Input: cur, Cond: andAll(preds)}
+			base = &Filter{Input: cur, Cond: AndAll(preds)}
 		}
 		if input, err = b.notInGuard(input, se, base, proj); err != nil {
 			return nil, false, err
 		}
 	}
-	j := &Join{Left: input, Right: cur, Type: jt, Cond: andAll(conds), Out: append([]OutCol{}, input.Columns()...)}
+	j := &Join{Left: input, Right: cur, Type: jt, Cond: AndAll(conds), Out: append([]OutCol{}, input.Columns()...)}
 	return j, true, nil
 }
 

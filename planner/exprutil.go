@@ -3,9 +3,11 @@ package planner
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lodedb/lode/catalog/types"
 )
 
-// Rewrite rebuilds e bottom-up... top-down: fn is offered each node first;
+// Rewrite rebuilds e top-down: fn is offered each node first;
 // when it returns (x, true) x replaces the node and its children are not
 // visited. Nodes are copied, never mutated, so shared subtrees stay intact.
 func Rewrite(e Expr, fn func(Expr) (Expr, bool, error)) (Expr, error) {
@@ -139,4 +141,56 @@ func ColumnsUsed(e Expr, into map[int]bool) {
 			into[c.Index] = true
 		}
 	})
+}
+
+// ShiftColumns moves every column reference at index from or above by n:
+// the rewrite a predicate needs when the columns before it change (a join
+// side seen on its own, a side put after another).
+func ShiftColumns(e Expr, from, n int) Expr {
+	return mapColumnRefs(e, func(i int) (int, bool) { return i + n, i >= from })
+}
+
+// RemapColumns rewrites column references through a mapping old → new index.
+func RemapColumns(e Expr, m []int) Expr {
+	return mapColumnRefs(e, func(i int) (int, bool) { return m[i], true })
+}
+
+// mapColumnRefs copies e with the column references that f accepts moved
+// to the index f gives.
+func mapColumnRefs(e Expr, f func(int) (int, bool)) Expr {
+	r, _ := Rewrite(e, func(x Expr) (Expr, bool, error) {
+		if c, ok := x.(*ColumnRef); ok {
+			if to, ok := f(c.Index); ok {
+				cc := *c
+				cc.Index = to
+				return &cc, true, nil
+			}
+		}
+		return nil, false, nil
+	})
+	return r
+}
+
+// Conjuncts splits an AND tree into its predicates (none for nil).
+func Conjuncts(e Expr) []Expr {
+	if e == nil {
+		return nil
+	}
+	if f, ok := e.(*Func); ok && f.Name == "and" {
+		return append(Conjuncts(f.Args[0]), Conjuncts(f.Args[1])...)
+	}
+	return []Expr{e}
+}
+
+// AndAll joins predicates with AND (nil for none).
+func AndAll(preds []Expr) Expr {
+	var out Expr
+	for _, p := range preds {
+		if out == nil {
+			out = p
+		} else {
+			out = &Func{Name: "and", Args: []Expr{out, p}, T: types.TBool}
+		}
+	}
+	return out
 }

@@ -3,7 +3,6 @@ package planner
 import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
-	"github.com/lodedb/lode/catalog/sqlerr"
 	"github.com/lodedb/lode/catalog/types"
 )
 
@@ -87,7 +86,7 @@ func (b *Binder) bindLateral(left Plan, rs *pg.RangeSubselect, jt JoinType, onNo
 		l := &ColumnRef{Index: c, Name: lcols[c].Name, T: lcols[c].T}
 		rr := &ColumnRef{Index: nl + i, Name: rcols[i].Name, T: rcols[i].T}
 		for _, eq := range nullSafeEquals(l, rr) {
-			cond = andAll(append(conjunctsOrNil(cond), eq))
+			cond = AndAll(append(Conjuncts(cond), eq))
 		}
 	}
 	if jt == JoinCross {
@@ -137,7 +136,7 @@ func (b *Binder) bindLateral(left Plan, rs *pg.RangeSubselect, jt JoinType, onNo
 			}
 			return nil, false, nil
 		})
-		j.Cond = andAll(append(conjunctsOrNil(j.Cond), on))
+		j.Cond = AndAll(append(Conjuncts(j.Cond), on))
 	}
 	var outExprs []Expr
 	var out []OutCol
@@ -160,16 +159,6 @@ func (b *Binder) bindLateral(left Plan, rs *pg.RangeSubselect, jt JoinType, onNo
 	}
 	return &Project{Input: j, Exprs: outExprs, Out: out}, nil
 }
-
-func conjunctsOrNil(e Expr) []Expr {
-	if e == nil {
-		return nil
-	}
-	return conjunctsOf(e)
-}
-
-var _ = types.TBool
-var _ = sqlerr.SyntaxError
 
 // unwrapRename looks through the renaming projection requalify adds.
 func unwrapRename(p Plan) Plan {

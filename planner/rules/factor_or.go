@@ -14,7 +14,7 @@ func factorOr(e planner.Expr) planner.Expr {
 	branches := disjuncts(e)
 	sets := make([][]planner.Expr, len(branches))
 	for i, b := range branches {
-		sets[i] = conjuncts(b)
+		sets[i] = planner.Conjuncts(b)
 	}
 	var common []planner.Expr
 	for _, c := range sets[0] {
@@ -54,16 +54,16 @@ func factorOr(e planner.Expr) planner.Expr {
 		}
 		if len(keep) == 0 {
 			// One branch is just the common part: the OR is implied by it.
-			return and(common)
+			return planner.AndAll(common)
 		}
-		b := and(keep)
+		b := planner.AndAll(keep)
 		if rest == nil {
 			rest = b
 		} else {
 			rest = &planner.Func{Name: "or", Args: []planner.Expr{rest, b}, T: b.Type()}
 		}
 	}
-	return and(append(common, rest))
+	return planner.AndAll(append(common, rest))
 }
 
 func disjuncts(e planner.Expr) []planner.Expr {

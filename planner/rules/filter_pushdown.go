@@ -15,7 +15,7 @@ func PushDownFilters(p planner.Plan) planner.Plan { return push(p, nil) }
 func push(p planner.Plan, preds []planner.Expr) planner.Plan {
 	switch n := p.(type) {
 	case *planner.Filter:
-		return push(n.Input, append(preds, conjuncts(factorOr(n.Cond))...))
+		return push(n.Input, append(preds, planner.Conjuncts(factorOr(n.Cond))...))
 	case *planner.Project:
 		var down, keep []planner.Expr
 		for _, pr := range preds {
@@ -82,7 +82,7 @@ func wrap(p planner.Plan, preds []planner.Expr) planner.Plan {
 	if len(preds) == 0 {
 		return p
 	}
-	return &planner.Filter{Input: p, Cond: and(preds)}
+	return &planner.Filter{Input: p, Cond: planner.AndAll(preds)}
 }
 
 func rebuildInputs(p planner.Plan) planner.Plan { return p }
@@ -121,8 +121,8 @@ func pushJoin(n *planner.Join, preds []planner.Expr) planner.Plan {
 	switch n.Type {
 	case planner.JoinInner, planner.JoinCross:
 		var all []planner.Expr
-		for _, pr := range append(conjuncts(n.Cond), preds...) {
-			all = append(all, conjuncts(factorOr(pr))...)
+		for _, pr := range append(planner.Conjuncts(n.Cond), preds...) {
+			all = append(all, planner.Conjuncts(factorOr(pr))...)
 		}
 		for _, pr := range all {
 			l, r := classify(pr)
@@ -132,12 +132,12 @@ func pushJoin(n *planner.Join, preds []planner.Expr) planner.Plan {
 			case l && !r:
 				left = append(left, pr)
 			case r && !l:
-				right = append(right, shift(pr, -nl))
+				right = append(right, planner.ShiftColumns(pr, 0, -nl))
 			default:
 				onJoin = append(onJoin, pr)
 			}
 		}
-		c.Cond = and(onJoin)
+		c.Cond = planner.AndAll(onJoin)
 		if c.Cond != nil {
 			c.Type = planner.JoinInner
 		} else {
@@ -154,25 +154,25 @@ func pushJoin(n *planner.Join, preds []planner.Expr) planner.Plan {
 				keep = append(keep, pr)
 			}
 		}
-		for _, pr := range conjuncts(n.Cond) {
+		for _, pr := range planner.Conjuncts(n.Cond) {
 			l, r := classify(pr)
 			if r && !l && !volatile(pr) {
-				right = append(right, shift(pr, -nl))
+				right = append(right, planner.ShiftColumns(pr, 0, -nl))
 			} else {
 				onJoin = append(onJoin, pr)
 			}
 		}
-		c.Cond = and(onJoin)
+		c.Cond = planner.AndAll(onJoin)
 	case planner.JoinRight:
 		for _, pr := range preds {
 			l, r := classify(pr)
 			if r && !l && !volatile(pr) {
-				right = append(right, shift(pr, -nl))
+				right = append(right, planner.ShiftColumns(pr, 0, -nl))
 			} else {
 				keep = append(keep, pr)
 			}
 		}
-		for _, pr := range conjuncts(n.Cond) {
+		for _, pr := range planner.Conjuncts(n.Cond) {
 			l, r := classify(pr)
 			if l && !r && !volatile(pr) {
 				left = append(left, pr)
@@ -180,20 +180,20 @@ func pushJoin(n *planner.Join, preds []planner.Expr) planner.Plan {
 				onJoin = append(onJoin, pr)
 			}
 		}
-		c.Cond = and(onJoin)
+		c.Cond = planner.AndAll(onJoin)
 	case planner.JoinSemi, planner.JoinAnti:
 		// The output is the left side: WHERE predicates go left; join
 		// conditions on the right side alone filter it first.
 		left = preds
-		for _, pr := range conjuncts(n.Cond) {
+		for _, pr := range planner.Conjuncts(n.Cond) {
 			l, r := classify(pr)
 			if r && !l && !volatile(pr) {
-				right = append(right, shift(pr, -nl))
+				right = append(right, planner.ShiftColumns(pr, 0, -nl))
 			} else {
 				onJoin = append(onJoin, pr)
 			}
 		}
-		c.Cond = and(onJoin)
+		c.Cond = planner.AndAll(onJoin)
 	default:
 		keep = preds
 	}

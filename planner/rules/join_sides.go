@@ -38,7 +38,7 @@ func ChooseBuildSides(p planner.Plan) planner.Plan {
 		m[nl+i] = i
 	}
 	out := append(append([]planner.OutCol{}, j.Right.Columns()...), j.Left.Columns()...)
-	sw := &planner.Join{Left: j.Right, Right: j.Left, Type: swapped, Cond: remap(j.Cond, m), Out: out}
+	sw := &planner.Join{Left: j.Right, Right: j.Left, Type: swapped, Cond: planner.RemapColumns(j.Cond, m), Out: out}
 	exprs := make([]planner.Expr, nl+nr)
 	for i, c := range j.Out {
 		exprs[i] = &planner.ColumnRef{Index: m[i], Name: c.Name, T: c.T}

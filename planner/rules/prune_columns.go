@@ -66,14 +66,14 @@ func prune(p planner.Plan, need []bool) (planner.Plan, []int) {
 		}
 		c.Filters = make([]planner.Expr, len(n.Filters))
 		for i, f := range n.Filters {
-			c.Filters[i] = remap(f, m)
+			c.Filters[i] = planner.RemapColumns(f, m)
 		}
 		return &c, m
 	case *planner.Filter:
 		childNeed := append([]bool{}, need...)
 		addUsed(childNeed, n.Cond)
 		in, m := prune(n.Input, childNeed)
-		return &planner.Filter{Input: in, Cond: remap(n.Cond, m)}, m
+		return &planner.Filter{Input: in, Cond: planner.RemapColumns(n.Cond, m)}, m
 	case *planner.Project:
 		childNeed := make([]bool, len(n.Input.Columns()))
 		for i, e := range n.Exprs {
@@ -88,7 +88,7 @@ func prune(p planner.Plan, need []bool) (planner.Plan, []int) {
 			m[i] = -1
 			if need[i] {
 				m[i] = len(c.Exprs)
-				c.Exprs = append(c.Exprs, remap(e, cm))
+				c.Exprs = append(c.Exprs, planner.RemapColumns(e, cm))
 				c.Out = append(c.Out, n.Out[i])
 			}
 		}
@@ -111,7 +111,7 @@ func prune(p planner.Plan, need []bool) (planner.Plan, []int) {
 		m := make([]int, ng+len(n.Aggs))
 		for i, g := range n.Groups {
 			m[i] = i
-			c.Groups = append(c.Groups, remap(g, cm))
+			c.Groups = append(c.Groups, planner.RemapColumns(g, cm))
 			c.Out = append(c.Out, n.Out[i])
 		}
 		for i, a := range n.Aggs {
@@ -123,7 +123,7 @@ func prune(p planner.Plan, need []bool) (planner.Plan, []int) {
 			ac := *a
 			ac.Args = make([]planner.Expr, len(a.Args))
 			for j, arg := range a.Args {
-				ac.Args[j] = remap(arg, cm)
+				ac.Args[j] = planner.RemapColumns(arg, cm)
 			}
 			c.Aggs = append(c.Aggs, &ac)
 			c.Out = append(c.Out, n.Out[ng+i])
@@ -161,7 +161,7 @@ func prune(p planner.Plan, need []bool) (planner.Plan, []int) {
 		}
 		c := &planner.Join{Left: l, Right: r, Type: n.Type}
 		if n.Cond != nil {
-			c.Cond = remap(n.Cond, m)
+			c.Cond = planner.RemapColumns(n.Cond, m)
 		}
 		if n.Type == planner.JoinSemi || n.Type == planner.JoinAnti {
 			c.Out = append([]planner.OutCol{}, l.Columns()...)
@@ -177,7 +177,7 @@ func prune(p planner.Plan, need []bool) (planner.Plan, []int) {
 		in, m := prune(n.Input, childNeed)
 		c := &planner.Sort{Input: in}
 		for _, k := range n.Keys {
-			k.Expr = remap(k.Expr, m)
+			k.Expr = planner.RemapColumns(k.Expr, m)
 			c.Keys = append(c.Keys, k)
 		}
 		return c, m
