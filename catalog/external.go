@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 
 	"github.com/lodedb/lode/catalog/sqlerr"
@@ -66,5 +65,3 @@ func (c *Catalog) externalTables(cat, schema string) []string {
 func (c *Catalog) dropExternal(n Name) bool {
 	return c.deleteObject(n.Catalog, n.Schema, kindExternal, n.Table)
 }
-
-var _ = os.Stat

@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -136,5 +135,3 @@ func (c *Catalog) SetSequence(n Name, v int64) error {
 	}
 	return os.Rename(tmp, c.sequenceState(n))
 }
-
-var _ = json.Marshal

@@ -325,8 +325,6 @@ func (s *Session) runCreateSchema(st planner.Statement, cs *pg.CreateSchemaStmt)
 	return r, nil
 }
 
-var _ = catalog.DefaultCatalog
-
 // serialType recognises serial, bigserial and smallserial.
 func serialType(tn *pg.TypeName) (types.T, bool) {
 	if len(tn.Names) == 0 || len(tn.ArrayBounds) > 0 {

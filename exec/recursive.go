@@ -1,7 +1,6 @@
 package exec
 
 import (
-	"context"
 	"strings"
 	"sync"
 	"time"
@@ -188,5 +187,3 @@ func rowKey(r arrow.Record, i int, ts []types.T) string {
 	}
 	return b.String()
 }
-
-var _ = context.Background

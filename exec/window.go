@@ -2,7 +2,6 @@ package exec
 
 import (
 	"context"
-	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -436,5 +435,3 @@ func (w *windowResult) finish(tc *TaskContext) (arrow.Array, error) {
 	}
 	return bld.NewArray(), nil
 }
-
-var _ = math.Inf

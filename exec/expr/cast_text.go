@@ -1,7 +1,6 @@
 package expr
 
 import (
-	"time"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -154,5 +153,4 @@ func castTemporal(from, to types.T) (castRow, error) {
 	}, nil
 }
 
-var _ = time.UTC
 var _ decimal128.Num

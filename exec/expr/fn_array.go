@@ -8,7 +8,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
-	"github.com/lodedb/lode/catalog/sqlerr"
 	"github.com/lodedb/lode/catalog/types"
 	"github.com/lodedb/lode/exec/batch"
 	"github.com/lodedb/lode/planner"
@@ -447,5 +446,3 @@ func anyAll(all bool, op string) arrRowFn {
 		return nil
 	}
 }
-
-var _ = sqlerr.New

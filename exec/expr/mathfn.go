@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/lodedb/lode/catalog/types"
 	"github.com/lodedb/lode/exec/batch"
@@ -150,5 +149,3 @@ func (e *nowEval) Eval(ctx *Context, b batch.Batch) (arrow.Array, error) {
 	}
 	return broadcast(ctx.Alloc, types.TTimestampTZ, us, b.NumRows()), nil
 }
-
-var _ = array.NewBuilder
