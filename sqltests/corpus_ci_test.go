@@ -73,12 +73,7 @@ func TestSQLLogicCorpus(t *testing.T) {
 			rel, _ := filepath.Rel(root, path)
 			t.Run(rel, func(t *testing.T) {
 				t.Parallel()
-				fh, err := os.Open(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				f, err := slt.Parse(fh)
-				fh.Close()
+				f, err := slt.ParseFile(path)
 				if err != nil {
 					t.Fatalf("%s: %v", rel, err)
 				}

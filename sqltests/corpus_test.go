@@ -33,12 +33,7 @@ func TestCorpus(t *testing.T) {
 	})
 	sort.Strings(files)
 	for _, path := range files {
-		fh, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := slt.Parse(fh)
-		fh.Close()
+		f, err := slt.ParseFile(path)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}

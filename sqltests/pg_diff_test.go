@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,12 +45,7 @@ func TestProjectFilesOnPostgres(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer conn.Close(context.Background())
-			fh, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer fh.Close()
-			f, err := slt.Parse(fh)
+			f, err := slt.ParseFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,7 +1,6 @@
 package sqltests
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,12 +34,7 @@ func TestProjectFiles(t *testing.T) {
 }
 
 func runSLT(t *testing.T, path string, batchSize int) {
-	fh, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	f, err := slt.Parse(fh)
+	f, err := slt.ParseFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 )
@@ -38,6 +39,16 @@ type Condition struct {
 type File struct {
 	Records       []*Record
 	HashThreshold []int // hash-threshold in force for each record (0 = never hash)
+}
+
+// ParseFile reads the test file at path.
+func ParseFile(path string) (*File, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	return Parse(fh)
 }
 
 // Parse reads a test file.
