@@ -336,26 +336,20 @@ func (b *Binder) bindBetween(a *pg.A_Expr, ec *exprCtx) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	// x BETWEEN lo AND hi is x >= lo AND x <= hi; NOT BETWEEN is its negation.
+	loOp, hiOp, join := ">=", "<=", "and"
 	if a.Kind == pg.A_Expr_Kind_AEXPR_NOT_BETWEEN {
-		l, err := b.binaryOp("<", x, lo, a.Location)
-		if err != nil {
-			return nil, err
-		}
-		r, err := b.binaryOp(">", x, hi, a.Location)
-		if err != nil {
-			return nil, err
-		}
-		return &Func{Name: "or", Args: []Expr{l, r}, T: types.TBool}, nil
+		loOp, hiOp, join = "<", ">", "or"
 	}
-	l, err := b.binaryOp(">=", x, lo, a.Location)
+	l, err := b.binaryOp(loOp, x, lo, a.Location)
 	if err != nil {
 		return nil, err
 	}
-	r, err := b.binaryOp("<=", x, hi, a.Location)
+	r, err := b.binaryOp(hiOp, x, hi, a.Location)
 	if err != nil {
 		return nil, err
 	}
-	return &Func{Name: "and", Args: []Expr{l, r}, T: types.TBool}, nil
+	return &Func{Name: join, Args: []Expr{l, r}, T: types.TBool}, nil
 }
 
 func (b *Binder) bindBoolExpr(be *pg.BoolExpr, ec *exprCtx) (Expr, error) {
