@@ -102,18 +102,22 @@ func compileRegex(f *planner.Func, args []Evaluator) (Evaluator, error) {
 		}
 		return parseReFlags(strAt(a[flagArg], i), name == "regexp_replace")
 	}
-	newCache := func() reCache { return reCache{} }
+	// pattern compiles (through the batch's cache) row i's pattern with its flags.
+	pattern := func(c reCache, a []arrow.Array, i int) (*regexp.Regexp, reFlags, error) {
+		fl, err := flags(a, i)
+		if err != nil {
+			return nil, fl, err
+		}
+		re, err := c.get(strAt(a[1], i), fl)
+		return re, fl, err
+	}
 	switch name {
 	case "~", "~*", "!~", "!~*", "regexp_like":
 		neg := strings.HasPrefix(name, "!")
 		return &strictEval{args, func(ctx *Context, b batchT, a []arrow.Array) (arrow.Array, error) {
-			c := newCache()
+			c := reCache{}
 			return mapBool(func(a []arrow.Array, i int) (bool, bool, error) {
-				fl, err := flags(a, i)
-				if err != nil {
-					return false, false, err
-				}
-				re, err := c.get(strAt(a[1], i), fl)
+				re, _, err := pattern(c, a, i)
 				if err != nil {
 					return false, false, err
 				}
@@ -122,13 +126,9 @@ func compileRegex(f *planner.Func, args []Evaluator) (Evaluator, error) {
 		}}, nil
 	case "regexp_match":
 		return &strictEval{args, func(ctx *Context, b batchT, a []arrow.Array) (arrow.Array, error) {
-			c := newCache()
+			c := reCache{}
 			return mapStr(func(a []arrow.Array, i int) (string, bool, error) {
-				fl, err := flags(a, i)
-				if err != nil {
-					return "", false, err
-				}
-				re, err := c.get(strAt(a[1], i), fl)
+				re, _, err := pattern(c, a, i)
 				if err != nil {
 					return "", false, err
 				}
@@ -155,13 +155,9 @@ func compileRegex(f *planner.Func, args []Evaluator) (Evaluator, error) {
 		}}, nil
 	case "regexp_replace":
 		return &strictEval{args, func(ctx *Context, b batchT, a []arrow.Array) (arrow.Array, error) {
-			c := newCache()
+			c := reCache{}
 			return strMap(func(a []arrow.Array, i int) (string, error) {
-				fl, err := flags(a, i)
-				if err != nil {
-					return "", err
-				}
-				re, err := c.get(strAt(a[1], i), fl)
+				re, fl, err := pattern(c, a, i)
 				if err != nil {
 					return "", err
 				}
@@ -170,13 +166,9 @@ func compileRegex(f *planner.Func, args []Evaluator) (Evaluator, error) {
 		}}, nil
 	case "regexp_count":
 		return &strictEval{args, func(ctx *Context, b batchT, a []arrow.Array) (arrow.Array, error) {
-			c := newCache()
+			c := reCache{}
 			return mapFixed(arrow.PrimitiveTypes.Int32, func(a []arrow.Array, i int) (int32, bool, error) {
-				fl, err := flags(a, i)
-				if err != nil {
-					return 0, false, err
-				}
-				re, err := c.get(strAt(a[1], i), fl)
+				re, _, err := pattern(c, a, i)
 				if err != nil {
 					return 0, false, err
 				}
@@ -189,13 +181,9 @@ func compileRegex(f *planner.Func, args []Evaluator) (Evaluator, error) {
 		}}, nil
 	case "regexp_substr":
 		return &strictEval{args, func(ctx *Context, b batchT, a []arrow.Array) (arrow.Array, error) {
-			c := newCache()
+			c := reCache{}
 			return mapStr(func(a []arrow.Array, i int) (string, bool, error) {
-				fl, err := flags(a, i)
-				if err != nil {
-					return "", false, err
-				}
-				re, err := c.get(strAt(a[1], i), fl)
+				re, _, err := pattern(c, a, i)
 				if err != nil {
 					return "", false, err
 				}
