@@ -3,12 +3,14 @@ package catalog
 import (
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/storage/objstore"
 )
 
 // Catalog objects other than tables (views, index definitions) are small
@@ -49,34 +51,11 @@ func (c *Catalog) putObject(cat, schema, kind, name string, v any, replace bool)
 	if err != nil {
 		return err
 	}
-	p := c.objectPath(cat, schema, kind, name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
+	err = objstore.WriteFileAtomic(c.objectPath(cat, schema, kind, name), data, replace)
+	if errors.Is(err, fs.ErrExist) {
+		return errObjectExists
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	tmp.Close()
-	if replace {
-		return os.Rename(tmp.Name(), p)
-	}
-	if err := os.Link(tmp.Name(), p); err != nil {
-		if os.IsExist(err) {
-			return errObjectExists
-		}
-		return err
-	}
-	return nil
+	return err
 }
 
 func (c *Catalog) getObject(cat, schema, kind, name string, v any) bool {

@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/storage/objstore"
 )
 
 // SequenceDef is a stored sequence (CREATE SEQUENCE, serial columns).
@@ -114,11 +115,7 @@ func (c *Catalog) NextValues(n Name, count int) ([]int64, error) {
 		}
 		out[i], last = v, v
 	}
-	tmp := c.sequenceState(n) + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strconv.FormatInt(last, 10)), 0o644); err != nil {
-		return nil, err
-	}
-	if err := os.Rename(tmp, c.sequenceState(n)); err != nil {
+	if err := objstore.WriteFileAtomic(c.sequenceState(n), []byte(strconv.FormatInt(last, 10)), true); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -129,9 +126,5 @@ func (c *Catalog) SetSequence(n Name, v int64) error {
 	if !c.SequenceExists(n) {
 		return sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", n.Table)
 	}
-	tmp := c.sequenceState(n) + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strconv.FormatInt(v, 10)), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, c.sequenceState(n))
+	return objstore.WriteFileAtomic(c.sequenceState(n), []byte(strconv.FormatInt(v, 10)), true)
 }

@@ -8,6 +8,7 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/storage/objstore"
 )
 
 // ALTER SYSTEM SET/RESET changes the defaults new sessions start with, as
@@ -28,19 +29,11 @@ func (e *Engine) systemSettings() map[string]string {
 }
 
 func (e *Engine) saveSystemSettings(m map[string]string) error {
-	p := e.systemSettingsPath()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp := p + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, p)
+	return objstore.WriteFileAtomic(e.systemSettingsPath(), data, true)
 }
 
 func (s *Session) runAlterSystem(a *pg.AlterSystemStmt) (*Result, error) {

@@ -17,6 +17,7 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/storage/objstore"
 )
 
 // Users and roles. They live in the warehouse at _lode/principals.json,
@@ -100,27 +101,7 @@ func (e *Engine) savePrincipals(m map[string]Principal) error {
 	if err != nil {
 		return err
 	}
-	path := e.principalsPath()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".principals-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return objstore.WriteFileAtomic(e.principalsPath(), b, true)
 }
 
 // ScramVerifier derives a SCRAM-SHA-256 verifier from a password.

@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// TempPrefix starts the names of the temporary files PutIfAbsent stages.
+// TempPrefix starts the names of the temporary files WriteFileAtomic stages.
 // They never match a Delta log name, so readers ignore those a crash
 // leaves behind.
 const TempPrefix = ".tmp-"
@@ -43,35 +43,11 @@ func (l *Local) Get(ctx context.Context, name string) ([]byte, error) {
 // link fails if the name exists, so of two racing writers exactly one
 // wins, and a crash leaves either no object or a complete one.
 func (l *Local) PutIfAbsent(ctx context.Context, name string, data []byte) error {
-	final := l.path(name)
-	dir := filepath.Dir(final)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	err := WriteFileAtomic(l.path(name), data, false)
+	if errors.Is(err, fs.ErrExist) {
+		return ErrExists
 	}
-	tmp, err := os.CreateTemp(dir, TempPrefix+"*")
-	if err != nil {
-		return err
-	}
-	tmpName := tmp.Name()
-	defer os.Remove(tmpName)
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Link(tmpName, final); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return ErrExists
-		}
-		return err
-	}
-	return syncDir(dir)
+	return err
 }
 
 // List lists the directory part of prefix (not recursively).
