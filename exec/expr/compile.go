@@ -49,6 +49,21 @@ func compileAll(es []planner.Expr) ([]Evaluator, error) {
 	return out, nil
 }
 
+// evalAll evaluates each of args on b; on an error the arrays already made
+// are released. The caller releases the result.
+func evalAll(ctx *Context, b batch.Batch, args []Evaluator) ([]arrow.Array, error) {
+	arrs := make([]arrow.Array, len(args))
+	for i, a := range args {
+		r, err := a.Eval(ctx, b)
+		if err != nil {
+			releaseAll(arrs[:i]...)
+			return nil, err
+		}
+		arrs[i] = r
+	}
+	return arrs, nil
+}
+
 // compileFunc dispatches on the canonical function name.
 func compileFunc(f *planner.Func) (Evaluator, error) {
 	args, err := compileAll(f.Args)

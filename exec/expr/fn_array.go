@@ -37,15 +37,11 @@ type rowEval struct {
 }
 
 func (e *rowEval) Eval(ctx *Context, b batch.Batch) (arrow.Array, error) {
-	arrs := make([]arrow.Array, 0, len(e.args))
-	defer func() { releaseAll(arrs...) }()
-	for _, a := range e.args {
-		r, err := a.Eval(ctx, b)
-		if err != nil {
-			return nil, err
-		}
-		arrs = append(arrs, r)
+	arrs, err := evalAll(ctx, b, e.args)
+	if err != nil {
+		return nil, err
 	}
+	defer releaseAll(arrs...)
 	n := b.NumRows()
 	bld := array.NewBuilder(ctx.Alloc, e.t.ArrowType())
 	defer bld.Release()

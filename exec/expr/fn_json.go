@@ -102,14 +102,9 @@ type jsonEval struct {
 }
 
 func (e *jsonEval) Eval(ctx *Context, b batch.Batch) (arrow.Array, error) {
-	arrs := make([]arrow.Array, len(e.args))
-	for i, a := range e.args {
-		r, err := a.Eval(ctx, b)
-		if err != nil {
-			releaseAll(arrs[:i]...)
-			return nil, err
-		}
-		arrs[i] = r
+	arrs, err := evalAll(ctx, b, e.args)
+	if err != nil {
+		return nil, err
 	}
 	defer releaseAll(arrs...)
 	bld := array.NewStringBuilder(ctx.Alloc)

@@ -34,14 +34,9 @@ func (e *sequenceEval) Eval(ctx *Context, b batch.Batch) (arrow.Array, error) {
 	if ctx.Sequences == nil {
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "%s is not available here", e.fn)
 	}
-	arrs := make([]arrow.Array, len(e.args))
-	for i, a := range e.args {
-		r, err := a.Eval(ctx, b)
-		if err != nil {
-			releaseAll(arrs[:i]...)
-			return nil, err
-		}
-		arrs[i] = r
+	arrs, err := evalAll(ctx, b, e.args)
+	if err != nil {
+		return nil, err
 	}
 	defer releaseAll(arrs...)
 	bld := array.NewInt64Builder(ctx.Alloc)

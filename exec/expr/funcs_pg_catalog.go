@@ -306,15 +306,11 @@ func (e *rowFnEval) Eval(ctx *Context, b batch.Batch) (arrow.Array, error) {
 		}
 		env = cs.CatalogEnv()
 	}
-	arrs := make([]arrow.Array, 0, len(e.args))
-	defer func() { releaseAll(arrs...) }()
-	for _, a := range e.args {
-		r, err := a.Eval(ctx, b)
-		if err != nil {
-			return nil, err
-		}
-		arrs = append(arrs, r)
+	arrs, err := evalAll(ctx, b, e.args)
+	if err != nil {
+		return nil, err
 	}
+	defer releaseAll(arrs...)
 	n := b.NumRows()
 	if n == 0 {
 		return broadcast(ctx.Alloc, e.t, nil, 0), nil // builders leave empty arrays without buffers
@@ -322,7 +318,6 @@ func (e *rowFnEval) Eval(ctx *Context, b batch.Batch) (arrow.Array, error) {
 	bld := array.NewBuilder(ctx.Alloc, e.t.ArrowType())
 	defer bld.Release()
 	vals := make([]any, len(arrs))
-	var err error
 	live := make([]bool, n)
 	liveRows(b, func(i int) { live[i] = true })
 	for i := 0; i < n; i++ {
