@@ -53,9 +53,12 @@ func compileInList(l *planner.InList) (Evaluator, error) {
 	return e, nil
 }
 
+// nanKey is the set key of every float NaN: PostgreSQL's NaN equals NaN.
+type nanKey struct{}
+
 // setKey normalises a value of a column of type t (a literal, or a row
 // read with litAt) to its hash-set key: integers and dates widen to int64,
-// float32 literals round as the column stores them, -0 is 0.
+// float32 literals round as the column stores them, -0 is 0, NaN is one key.
 func setKey(v any, t types.T) (any, bool) {
 	switch x := v.(type) {
 	case int64, string, bool, decimal128.Num:
@@ -63,8 +66,11 @@ func setKey(v any, t types.T) (any, bool) {
 	case int32:
 		return int64(x), true
 	case float64:
+		if x != x {
+			return nanKey{}, true // a NaN map key never finds itself
+		}
 		if t.Kind == types.Float32 {
-			return float64(float32(x)), true
+			x = float64(float32(x))
 		}
 		if x == 0 {
 			return 0.0, true // -0 = 0
