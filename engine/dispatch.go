@@ -20,6 +20,8 @@ func (s *Session) dispatch(ctx context.Context, st planner.Statement) (*Result, 
 		return s.runDelete(ctx, st, n.GetDeleteStmt())
 	case n.GetUpdateStmt() != nil:
 		return s.runUpdate(ctx, st, n.GetUpdateStmt())
+	case n.GetMergeStmt() != nil:
+		return s.runMerge(ctx, st, n.GetMergeStmt())
 	case n.GetCreateStmt() != nil:
 		return s.runCreateTable(ctx, st, n.GetCreateStmt())
 	case n.GetCreateTableAsStmt() != nil:

@@ -2,13 +2,10 @@ package engine
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/apache/arrow-go/v18/arrow/array"
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/lodedb/lode/planner"
-	"github.com/lodedb/lode/storage/delta"
 )
 
 func (s *Session) runDelete(ctx context.Context, st planner.Statement, ds *pg.DeleteStmt) (*Result, error) {
@@ -16,7 +13,7 @@ func (s *Session) runDelete(ctx context.Context, st planner.Statement, ds *pg.De
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.rewriteFiles(ctx, d, "DELETE")
+	n, err := s.runDML(ctx, d, "DELETE")
 	if err != nil {
 		return nil, err
 	}
@@ -28,85 +25,43 @@ func (s *Session) runUpdate(ctx context.Context, st planner.Statement, us *pg.Up
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.rewriteFiles(ctx, d, "UPDATE")
+	n, err := s.runDML(ctx, d, "UPDATE")
 	if err != nil {
 		return nil, err
 	}
 	return tagf("UPDATE %d", n), nil
 }
 
-// rewriteFiles applies a DELETE or UPDATE copy-on-write: every data file
-// holding an affected row is rewritten (its surviving or changed rows
-// written to a new file) and removed, all in one commit; files without
-// affected rows are untouched. It returns the number of affected rows.
-func (s *Session) rewriteFiles(ctx context.Context, d *planner.DML, operation string) (int64, error) {
-	app := d.Table.NewAppend(d.Snapshot)
-	schema := d.Snapshot.Schema()
-	var affected int64
-	for _, f := range d.Snapshot.Files() {
-		files := []delta.DataFile{f}
-		n, err := s.countMatches(ctx, d, files)
-		if err != nil {
-			app.Abort()
-			return 0, err
-		}
-		if n == 0 {
-			continue
-		}
-		affected += n
-		if !(operation == "DELETE" && f.NumRecords == n) {
-			lp, err := d.Rewrite(files)
-			if err != nil {
-				app.Abort()
-				return 0, err
-			}
-			q, err := s.planLogical(lp)
-			if err != nil {
-				app.Abort()
-				return 0, err
-			}
-			if _, err := s.fillAppend(ctx, app, d.Snapshot, schema, d.Name.Table, q.physical); err != nil {
-				app.Abort()
-				return 0, err
-			}
-		}
-		app.Remove(f)
-	}
-	if affected == 0 {
-		app.Abort()
-		return 0, nil
+// runDML applies a DELETE or UPDATE in one pass over the table: one plan
+// finds the affected rows (and computes their new values), then one commit
+// removes them (deletion vectors or copy-on-write) and adds the new rows.
+func (s *Session) runDML(ctx context.Context, d *planner.DML, operation string) (int64, error) {
+	rc, err := d.Change()
+	if err != nil {
+		return 0, err
 	}
 	params := map[string]any{}
-	if d.HasPredicate() {
-		params["predicate"] = "[...]"
+	if rc.Predicate != "" {
+		params["predicate"] = "[" + rc.Predicate + "]"
 	}
-	if _, err := app.Commit(ctx, operation, params); err != nil {
-		app.Abort()
+	counts, err := s.applyChange(ctx, rc, operation, params)
+	if err != nil {
 		return 0, err
 	}
-	return affected, nil
+	return counts.total(), nil
 }
 
-func (s *Session) countMatches(ctx context.Context, d *planner.DML, files []delta.DataFile) (int64, error) {
-	lp, err := d.Match(files)
+// runMerge applies MERGE INTO in one pass: the target joined with the
+// source yields every change, then one commit applies them. PostgreSQL's
+// command tag counts the rows inserted, updated and deleted.
+func (s *Session) runMerge(ctx context.Context, st planner.Statement, ms *pg.MergeStmt) (*Result, error) {
+	rc, err := s.binder(st).BindMerge(ms)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	q, err := s.planLogical(lp)
+	counts, err := s.applyChange(ctx, rc, "MERGE", map[string]any{"predicate": "[" + rc.Predicate + "]"})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	recs, err := s.collect(ctx, q.physical)
-	if err != nil {
-		return 0, err
-	}
-	defer func() {
-		for _, r := range recs {
-			r.Release()
-		}
-	}()
-	if len(recs) != 1 || recs[0].NumRows() != 1 {
-		return 0, fmt.Errorf("internal error: count returned %d records", len(recs))
-	}
-	return recs[0].Column(0).(*array.Int64).Value(0), nil
+	return tagf("MERGE %d", counts.total()), nil
 }

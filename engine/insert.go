@@ -12,6 +12,7 @@ import (
 	"github.com/lodedb/lode/catalog/sqlerr"
 	"github.com/lodedb/lode/exec"
 	"github.com/lodedb/lode/exec/batch"
+	"github.com/lodedb/lode/exec/expr"
 	"github.com/lodedb/lode/planner"
 	"github.com/lodedb/lode/storage/delta"
 )
@@ -72,53 +73,84 @@ func (s *Session) writeRows(ctx context.Context, bi *planner.Insert, pp exec.Phy
 // fillAppend writes pp's rows into new data files of app (not committed).
 func (s *Session) fillAppend(ctx context.Context, app *delta.Append, snap *delta.Snapshot, schema *arrow.Schema, table string, pp exec.PhysicalPlan) (int64, error) {
 	tc := s.taskContext(ctx)
-	checks, err := s.checksFor(snap)
+	w, err := s.newRowWriter(app, snap, schema, table)
 	if err != nil {
 		return 0, err
 	}
-	nparts := max(pp.Partitions(), 1)
-	writers := make([]*delta.FileWriter, nparts)
-	var mu sync.Mutex
-	var rows atomic.Int64
-	notNull := notNullColumns(schema)
 	err = exec.DrainPartitions(tc, pp, func(p int, b batch.Batch) error {
-		if b.Len() == 0 {
-			return nil
-		}
-		if err := checkNotNull(b, notNull, schema, table); err != nil {
-			return err
-		}
-		if err := enforceChecks(tc.Eval, checks, b, table); err != nil {
-			return err
-		}
-		rec, err := batch.Compact(tc.Eval.Alloc, b)
-		if err != nil {
-			return err
-		}
-		defer rec.Release()
-		// Label the record with the table's schema (names and metadata).
-		rec = relabel(rec, schema)
-		mu.Lock()
-		w := writers[p]
-		if w == nil {
-			w = app.NewFileWriter()
-			writers[p] = w
-		}
-		mu.Unlock()
-		if err := w.Write(rec); err != nil {
-			return err
-		}
-		rows.Add(rec.NumRows())
-		return nil
+		return w.write(tc.Eval, p, b)
 	})
-	for _, w := range writers {
-		if w != nil {
-			if cerr := w.Close(); cerr != nil && err == nil {
-				err = cerr
-			}
+	if cerr := w.close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	return w.rows.Load(), err
+}
+
+// rowWriter writes batches of table rows into new data files of an
+// uncommitted append, enforcing NOT NULL and CHECK constraints. Each plan
+// partition gets its own FileWriter, so partitions write in parallel.
+type rowWriter struct {
+	app     *delta.Append
+	schema  *arrow.Schema
+	table   string
+	checks  []tableCheck
+	notNull []int
+	mu      sync.Mutex
+	writers map[int]*delta.FileWriter
+	rows    atomic.Int64
+}
+
+func (s *Session) newRowWriter(app *delta.Append, snap *delta.Snapshot, schema *arrow.Schema, table string) (*rowWriter, error) {
+	checks, err := s.checksFor(snap)
+	if err != nil {
+		return nil, err
+	}
+	return &rowWriter{app: app, schema: schema, table: table, checks: checks,
+		notNull: notNullColumns(schema), writers: map[int]*delta.FileWriter{}}, nil
+}
+
+// write appends b's rows (columns in table order) from plan partition part.
+func (w *rowWriter) write(ec *expr.Context, part int, b batch.Batch) error {
+	if b.Len() == 0 {
+		return nil
+	}
+	if err := checkNotNull(b, w.notNull, w.schema, w.table); err != nil {
+		return err
+	}
+	if err := enforceChecks(ec, w.checks, b, w.table); err != nil {
+		return err
+	}
+	rec, err := batch.Compact(ec.Alloc, b)
+	if err != nil {
+		return err
+	}
+	defer rec.Release()
+	// Label the record with the table's schema (names and metadata).
+	rec = relabel(rec, w.schema)
+	w.mu.Lock()
+	fw := w.writers[part]
+	if fw == nil {
+		fw = w.app.NewFileWriter()
+		w.writers[part] = fw
+	}
+	w.mu.Unlock()
+	if err := fw.Write(rec); err != nil {
+		return err
+	}
+	w.rows.Add(rec.NumRows())
+	return nil
+}
+
+// close finishes every data file written.
+func (w *rowWriter) close() error {
+	var first error
+	for _, fw := range w.writers {
+		if err := fw.Close(); err != nil && first == nil {
+			first = err
 		}
 	}
-	return rows.Load(), err
+	w.writers = map[int]*delta.FileWriter{}
+	return first
 }
 
 func relabel(rec arrow.Record, schema *arrow.Schema) arrow.Record {

@@ -113,6 +113,9 @@ func (s *Session) runVacuum(ctx context.Context, st planner.Statement, v *planne
 	live := map[string]bool{}
 	for _, f := range snap.Files() {
 		live[filepath.Clean(f.Path)] = true
+		if dv := f.DeletionVectorFile(); dv != "" {
+			live[filepath.Clean(dv)] = true
+		}
 	}
 	root := tab.Dir()
 	cutoff := time.Now().Add(-time.Duration(retain * float64(time.Hour)))

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -43,4 +44,21 @@ func (q *sqlTester) run(sql string) []*Result {
 func (q *sqlTester) count(sql string) int64 {
 	q.t.Helper()
 	return q.run(sql)[0].Records[0].Column(0).(*array.Int64).Value(0)
+}
+
+// rows renders sql's result rows as "v1|v2" lines joined by ";" (arrow's
+// value strings; NULL as "(null)"), for compact expectations.
+func (q *sqlTester) rows(sql string) string {
+	q.t.Helper()
+	var lines []string
+	for _, rec := range q.run(sql)[0].Records {
+		for r := 0; r < int(rec.NumRows()); r++ {
+			var vals []string
+			for c := 0; c < int(rec.NumCols()); c++ {
+				vals = append(vals, rec.Column(c).ValueStr(r))
+			}
+			lines = append(lines, strings.Join(vals, "|"))
+		}
+	}
+	return strings.Join(lines, ";")
 }

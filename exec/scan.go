@@ -42,21 +42,40 @@ type ScanPlan struct {
 	RowGroupsSkipped atomic.Int64
 	conds            []pruneCond
 	tableCols        []int // output column k is table column tableCols[k]
+	// ordinals[i] is Files[i]'s index in the planner scan's file list
+	// (before pruning): the value of the file ordinal column.
+	ordinals []int64
+	excluded map[string][]int64 // planner.Scan.Excluded
 }
 
+// Sources of output columns that are neither stored nor partition
+// columns: the row identity (see planner.ScanFileOrdinal).
+const (
+	srcFileOrdinal = -1 << 30
+	srcRowPosition = srcFileOrdinal - 1
+)
+
 func (bd *Builder) buildScan(n *planner.Scan) (PhysicalPlan, error) {
-	files := n.Snapshot.Files()
-	if n.FileSubset != nil {
-		files = n.FileSubset
-	}
+	files := n.ScanFiles()
 	kept, skipped := pruneFiles(n, files)
 	p := &ScanPlan{
 		Name: n.Name.String(), Dir: n.Table.Dir(), Table: n.Table, Files: kept, Skipped: skipped,
 		schema: SchemaOf(n.Out), workers: max(bd.Workers, 1), Filters: n.Filters,
-		conds: pruneConds(n), tableCols: n.Cols,
+		conds: pruneConds(n), tableCols: n.Cols, excluded: n.Excluded,
 	}
+	p.ordinals = fileOrdinals(files, kept)
 	var fields []arrow.Field
 	for _, c := range n.Cols {
+		switch c {
+		case planner.ScanFileOrdinal:
+			p.Columns = append(p.Columns, "<file>")
+			p.src = append(p.src, srcFileOrdinal)
+			continue
+		case planner.ScanRowPosition:
+			p.Columns = append(p.Columns, "<row>")
+			p.src = append(p.src, srcRowPosition)
+			continue
+		}
 		phys := n.Snapshot.PhysicalName(c)
 		p.Columns = append(p.Columns, phys)
 		if n.Snapshot.IsPartitionColumn(c) {
@@ -88,6 +107,21 @@ func (bd *Builder) buildScan(n *planner.Scan) (PhysicalPlan, error) {
 		out = f
 	}
 	return out, nil
+}
+
+// fileOrdinals maps each kept file to its index in files (kept is files
+// with some left out, in order).
+func fileOrdinals(files, kept []delta.DataFile) []int64 {
+	out := make([]int64, len(kept))
+	j := 0
+	for i := range kept {
+		for j < len(files) && files[j].Path != kept[i].Path {
+			j++
+		}
+		out[i] = int64(j)
+		j++
+	}
+	return out
 }
 
 func (p *ScanPlan) Schema() *arrow.Schema    { return p.schema }
@@ -269,10 +303,13 @@ func (o *scanOp) Next(ctx context.Context) (batch.Batch, error) {
 			if o.deleted, err = o.p.Table.DeletedRows(ctx, df); err != nil {
 				return batch.Batch{}, fmt.Errorf("table %s: %w", o.p.Name, err)
 			}
+			if ex := o.p.excluded[df.Path]; len(ex) > 0 {
+				o.deleted = mergeSorted(o.deleted, ex)
+			}
 		}
 		o.first, o.off = m.firstRow, 0
 		n := o.file.RowGroupNumRows(m.rowGroup)
-		if len(o.p.Columns) == 0 {
+		if len(o.p.schema.Fields()) == 0 {
 			// Nothing to decode (count(*)): only the row count matters.
 			o.cur = array.NewRecord(o.p.schema, nil, n)
 			continue
@@ -285,7 +322,7 @@ func (o *scanOp) Next(ctx context.Context) (batch.Batch, error) {
 			}
 			stored = rec
 		}
-		cur, err := o.p.assemble(stored, &o.p.Files[m.file], n, o.tc)
+		cur, err := o.p.assemble(stored, m, n, o.tc)
 		if stored != nil {
 			stored.Release()
 		}
@@ -299,7 +336,8 @@ func (o *scanOp) Next(ctx context.Context) (batch.Batch, error) {
 // assemble builds the output record of a row group: the stored columns
 // read, and each partition column as a constant; fields are labelled with
 // the names the query uses (aliases).
-func (p *ScanPlan) assemble(stored arrow.Record, f *delta.DataFile, n int64, tc *TaskContext) (arrow.Record, error) {
+func (p *ScanPlan) assemble(stored arrow.Record, m morsel, n int64, tc *TaskContext) (arrow.Record, error) {
+	f := &p.Files[m.file]
 	cols := make([]arrow.Array, len(p.src))
 	var made []arrow.Array
 	defer func() {
@@ -308,8 +346,14 @@ func (p *ScanPlan) assemble(stored arrow.Record, f *delta.DataFile, n int64, tc 
 		}
 	}()
 	for k, s := range p.src {
-		if s >= 0 {
+		switch {
+		case s >= 0:
 			cols[k] = stored.Column(s)
+			continue
+		case s == srcFileOrdinal || s == srcRowPosition:
+			a := rowIdentity(s, p.ordinals[m.file], m.firstRow, n, tc)
+			made = append(made, a)
+			cols[k] = a
 			continue
 		}
 		pf := p.part[-s-1]

@@ -98,8 +98,8 @@ var mirrorOp = map[string]string{"=": "=", "<": ">", "<=": ">=", ">": "<", ">=":
 // scanColumn resolves a bare column reference to its table column.
 func scanColumn(n *planner.Scan, e planner.Expr) (int, bool) {
 	r, ok := e.(*planner.ColumnRef)
-	if !ok || r.Index < 0 || r.Index >= len(n.Cols) {
-		return 0, false
+	if !ok || r.Index < 0 || r.Index >= len(n.Cols) || n.Cols[r.Index] < 0 {
+		return 0, false // not a column, or a row identity column
 	}
 	return n.Cols[r.Index], true
 }

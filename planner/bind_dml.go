@@ -9,9 +9,8 @@ import (
 	"github.com/lodedb/lode/storage/delta"
 )
 
-// DML is a bound DELETE or UPDATE on a Delta table, executed copy-on-write
-// file by file: Match counts the affected rows of some files, Rewrite
-// yields the rows those files hold after the statement.
+// DML is a bound DELETE or UPDATE on a Delta table; Change turns it into
+// the RowChange the engine applies.
 type DML struct {
 	Name     catalog.Name
 	Table    *delta.Table
@@ -21,9 +20,6 @@ type DML struct {
 	sets     map[int]Expr // UPDATE: column → new value (table type)
 	b        *Binder
 }
-
-// HasPredicate reports whether the statement has a WHERE clause.
-func (d *DML) HasPredicate() bool { return d.pred != nil }
 
 func (b *Binder) bindDMLTarget(rv *pg.RangeVar) (*DML, *scope, error) {
 	if !rv.Inh {
@@ -121,12 +117,6 @@ func (b *Binder) assignValue(e Expr, t types.T, col string) (Expr, error) {
 	return b.assignCast(e, t, col)
 }
 
-func (d *DML) scanOf(files []delta.DataFile) *Scan {
-	s := *d.scan
-	s.FileSubset = files
-	return &s
-}
-
 // matched is coalesce(pred, false) over p (subqueries joined in).
 func (d *DML) matched(p Plan) (Plan, Expr, error) {
 	if d.pred == nil {
@@ -134,48 +124,4 @@ func (d *DML) matched(p Plan) (Plan, Expr, error) {
 	}
 	cond := Expr(&Func{Name: "coalesce", Args: []Expr{d.pred, &Literal{Value: false, T: types.TBool}}, T: types.TBool})
 	return d.b.applySubqueries(p, cond)
-}
-
-// Match counts the rows of files the statement affects.
-func (d *DML) Match(files []delta.DataFile) (Plan, error) {
-	p, cond, err := d.matched(d.scanOf(files))
-	if err != nil {
-		return nil, err
-	}
-	return &Aggregate{Input: &Filter{Input: p, Cond: cond},
-		Aggs: []*AggCall{{Name: "count", Star: true, T: types.TInt64}},
-		Out:  []OutCol{{Name: "count", T: types.TInt64}}}, nil
-}
-
-// Rewrite yields the rows files hold after the statement, in table order:
-// DELETE keeps the unmatched rows, UPDATE changes the matched ones.
-func (d *DML) Rewrite(files []delta.DataFile) (Plan, error) {
-	s := d.scanOf(files)
-	p, cond, err := d.matched(s)
-	if err != nil {
-		return nil, err
-	}
-	width := len(s.Out)
-	if d.sets == nil {
-		keep := &Func{Name: "not", Args: []Expr{cond}, T: types.TBool}
-		return projectPrefix(&Filter{Input: p, Cond: keep}, width), nil
-	}
-	exprs := make([]Expr, width)
-	out := make([]OutCol, width)
-	for i, c := range s.Out {
-		out[i] = OutCol{Name: c.Name, T: c.T}
-		old := &ColumnRef{Index: i, Name: c.Name, T: c.T}
-		nv, ok := d.sets[i]
-		if !ok {
-			exprs[i] = old
-			continue
-		}
-		if hasSubquery(nv) {
-			if p, nv, err = d.b.applySubqueries(p, nv); err != nil {
-				return nil, err
-			}
-		}
-		exprs[i] = &Case{Whens: []When{{Cond: cond, Then: nv}}, Else: old, T: c.T}
-	}
-	return &Project{Input: p, Exprs: exprs, Out: out}, nil
 }

@@ -40,8 +40,43 @@ type Scan struct {
 	Filters  []Expr
 	Out      []OutCol
 	// FileSubset, when not nil, restricts the scan to these files of the
-	// snapshot (copy-on-write DML rewrites files one at a time).
+	// snapshot (copy-on-write DML rewrites only the files it changes).
 	FileSubset []delta.DataFile
+	// Excluded hides rows as a deletion vector would: data file path →
+	// file-wide row positions, ascending. Copy-on-write DML rewrites a file
+	// by scanning it with the rows it deletes or replaces excluded.
+	Excluded map[string][]int64
+}
+
+// Row identity columns: a Scan outputs them where Cols holds these
+// negative values instead of a table column. DML reads them to learn which
+// rows of which files it changes.
+const (
+	// ScanFileOrdinal is the data file's index in the scan's file list
+	// (FileSubset, or else Snapshot.Files()), as bigint.
+	ScanFileOrdinal = -1
+	// ScanRowPosition is the row's position within its data file, counting
+	// deleted rows too (the numbering deletion vectors use), as bigint.
+	ScanRowPosition = -2
+)
+
+// WithRowIdentity returns a copy of s that also outputs the file ordinal
+// and row position as hidden columns (after the table's columns).
+func (s *Scan) WithRowIdentity() *Scan {
+	c := *s
+	c.Cols = append(append([]int{}, s.Cols...), ScanFileOrdinal, ScanRowPosition)
+	c.Out = append(append([]OutCol{}, s.Out...),
+		OutCol{Name: "_lode_file", T: types.TInt64, Hidden: true},
+		OutCol{Name: "_lode_row", T: types.TInt64, Hidden: true})
+	return &c
+}
+
+// ScanFiles is the file list a scan reads (and ScanFileOrdinal indexes).
+func (s *Scan) ScanFiles() []delta.DataFile {
+	if s.FileSubset != nil {
+		return s.FileSubset
+	}
+	return s.Snapshot.Files()
 }
 
 // VirtualScan reads a relation computed from the catalog (pg_catalog,
@@ -222,7 +257,14 @@ func exprList(es []Expr) string {
 func (p *Scan) Explain() string {
 	names := make([]string, len(p.Cols))
 	for i, c := range p.Cols {
-		names[i] = p.Schema.Field(c).Name
+		switch c {
+		case ScanFileOrdinal:
+			names[i] = "<file>"
+		case ScanRowPosition:
+			names[i] = "<row>"
+		default:
+			names[i] = p.Schema.Field(c).Name
+		}
 	}
 	s := fmt.Sprintf("Scan %s [%s]", p.Name, strings.Join(names, ", "))
 	if len(p.Filters) > 0 {

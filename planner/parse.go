@@ -31,7 +31,7 @@ type Statement struct {
 // does not know (the lakehouse extensions) are parsed by the pre-parser.
 // A syntax error is 42601 with its position in the whole string.
 func Parse(sql string) ([]Statement, error) {
-	sql = rewriteTimeTravel(rewriteDeltaPaths(sql))
+	sql = rewriteMergeStars(rewriteTimeTravel(rewriteDeltaPaths(sql)))
 	tree, err := pg.Parse(sql)
 	if err == nil {
 		return fromTree(tree, sql, 0), nil

@@ -34,7 +34,7 @@ func (t *Table) SetSchema(ctx context.Context, snap *Snapshot, schema *arrow.Sch
 		}},
 		{MetaData: &md},
 	}
-	if p := protocolFor(schema); p.MinWriterVersion > snap.protocol.MinWriterVersion || p.MinReaderVersion > snap.protocol.MinReaderVersion {
+	if p := upgradeProtocol(&snap.protocol, protocolFor(schema, md.Configuration)); p != nil {
 		actions = append(actions, Action{Protocol: p})
 	}
 	return t.commit(ctx, snap.version, actions)

@@ -28,6 +28,9 @@ type Append struct {
 	// first NewFileWriter. Zero means the defaults.
 	TargetFileRows int64
 	RowGroupRows   int64
+	// Metrics are extra operationMetrics for the commit (e.g. MERGE's
+	// numTargetRowsUpdated), as strings like Spark writes them.
+	Metrics map[string]string
 
 	t     *Table
 	snap  *Snapshot
@@ -38,10 +41,14 @@ type Append struct {
 	// removes are files of the read snapshot this commit replaces
 	// (copy-on-write DELETE and UPDATE); see Remove.
 	removes []RemoveFile
-	rows    int64
-	bytes   int64
-	open    int  // FileWriters not yet closed
-	done    bool // committed or aborted
+	// dvs are files of the read snapshot re-added with new deletion
+	// vectors (see DeleteRows); dvFile is the vectors' file once written.
+	dvs    []pendingDV
+	dvFile string
+	rows   int64
+	bytes  int64
+	open   int  // FileWriters not yet closed
+	done   bool // committed or aborted
 	// published is set once a commit may have become visible; Abort must
 	// not delete files from then on.
 	published bool
@@ -103,8 +110,26 @@ func (a *Append) Commit(ctx context.Context, operation string, params map[string
 		a.done = true
 		return a.snap.version, nil
 	}
+	readds, err := a.writeDeletionVectors(ctx)
+	if err != nil {
+		return 0, err
+	}
 	if params == nil {
 		params = map[string]any{"mode": "Append", "partitionBy": "[]"}
+	}
+	metrics := map[string]string{
+		"numFiles":       strconv.Itoa(len(a.files)),
+		"numOutputRows":  strconv.FormatInt(a.rows, 10),
+		"numOutputBytes": strconv.FormatInt(a.bytes, 10),
+	}
+	if len(a.removes) > 0 {
+		metrics["numRemovedFiles"] = strconv.Itoa(len(a.removes))
+	}
+	if len(a.dvs) > 0 {
+		metrics["numDeletionVectorsAdded"] = strconv.Itoa(len(a.dvs))
+	}
+	for k, v := range a.Metrics {
+		metrics[k] = v
 	}
 	actions := make([]Action, 0, len(a.files)+1)
 	actions = append(actions, Action{CommitInfo: map[string]any{
@@ -115,19 +140,18 @@ func (a *Append) Commit(ctx context.Context, operation string, params map[string
 		"isolationLevel":      "Serializable",
 		"isBlindAppend":       len(a.removes) == 0,
 		// Spark writes metric values as strings; readers expect that.
-		"operationMetrics": map[string]string{
-			"numFiles":       strconv.Itoa(len(a.files)),
-			"numOutputRows":  strconv.FormatInt(a.rows, 10),
-			"numOutputBytes": strconv.FormatInt(a.bytes, 10),
-		},
-		"engineInfo": EngineInfo,
-		"txnId":      uuid.NewString(),
+		"operationMetrics": metrics,
+		"engineInfo":       EngineInfo,
+		"txnId":            uuid.NewString(),
 	}})
 	for i := range a.removes {
 		actions = append(actions, Action{Remove: &a.removes[i]})
 	}
 	for i := range a.files {
 		actions = append(actions, Action{Add: &a.files[i]})
+	}
+	for i := range readds {
+		actions = append(actions, Action{Add: &readds[i]})
 	}
 	v, err := a.t.commit(ctx, a.snap.version, actions)
 	if err != nil {
@@ -160,6 +184,11 @@ func (a *Append) Abort() error {
 		}
 	}
 	a.files = nil
+	if a.dvFile != "" {
+		if err := a.t.store.Delete(context.Background(), a.dvFile); err != nil && first == nil {
+			first = err
+		}
+	}
 	return first
 }
 

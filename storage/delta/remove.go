@@ -23,8 +23,11 @@ func (a *Append) Remove(f DataFile) {
 		DeletionTimestamp:    &now,
 		DataChange:           true,
 		ExtendedFileMetadata: true,
-		PartitionValues:      f.PartitionValues,
+		PartitionValues:      addActionOf(f).PartitionValues,
 		Size:                 &size,
+		// The file's current deletion vector is part of its identity:
+		// without it the remove would not match the live add.
+		DeletionVector: f.add.DeletionVector,
 	})
 }
 

@@ -37,6 +37,9 @@ type DataFile struct {
 	// DeletionVector marks deleted rows (Table.DeletedRows reads them);
 	// nil when none are.
 	DeletionVector *DeletionVector
+	// add is the live add action as logged: a commit that re-adds the file
+	// with a new deletion vector keeps its stats and partition values.
+	add AddFile
 }
 
 // ColumnStats are a column's statistics in one data file. Min and Max are
@@ -230,7 +233,7 @@ func (s *Snapshot) dataFile(add *AddFile) (DataFile, error) {
 		return DataFile{}, err
 	}
 	df := DataFile{Path: canonicalPath(add.Path), Size: add.Size, ModificationTime: add.ModificationTime,
-		NumRecords: -1, DeletionVector: dv}
+		NumRecords: -1, DeletionVector: dv, add: *add}
 	if add.Stats != "" {
 		if err := parseStats(add.Stats, s.schema, s.mapping.physical, &df); err != nil {
 			return DataFile{}, fmt.Errorf("stats: %w", err)

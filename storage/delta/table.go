@@ -105,7 +105,7 @@ func CreateStore(ctx context.Context, store objstore.Store, dir string, schema *
 			"engineInfo":          EngineInfo,
 			"txnId":               uuid.NewString(),
 		}},
-		{Protocol: withConstraints(protocolFor(schema), conf)},
+		{Protocol: protocolFor(schema, conf)},
 		{MetaData: md},
 	}
 	data, err := encodeActions(actions)
@@ -121,31 +121,6 @@ func CreateStore(ctx context.Context, store objstore.Store, dir string, schema *
 	return &Table{store: store, dir: dir}, nil
 }
 
-// protocolFor is the minimal protocol for a schema.
-func protocolFor(schema *arrow.Schema) *Protocol {
-	ntz, defaults := false, false
-	for _, f := range schema.Fields() {
-		if ts, ok := f.Type.(*arrow.TimestampType); ok && ts.TimeZone == "" {
-			ntz = true
-		}
-		if f.Metadata.FindKey(MetaColumnDefault) >= 0 {
-			defaults = true
-		}
-	}
-	switch {
-	case ntz && defaults:
-		return &Protocol{MinReaderVersion: 3, MinWriterVersion: 7,
-			ReaderFeatures: []string{"timestampNtz"}, WriterFeatures: []string{"timestampNtz", "allowColumnDefaults"}}
-	case ntz:
-		return &Protocol{MinReaderVersion: 3, MinWriterVersion: 7,
-			ReaderFeatures: []string{"timestampNtz"}, WriterFeatures: []string{"timestampNtz"}}
-	case defaults:
-		// Column defaults are a writer-only table feature.
-		return &Protocol{MinReaderVersion: 1, MinWriterVersion: 7, WriterFeatures: []string{"allowColumnDefaults"}}
-	}
-	return &Protocol{MinReaderVersion: 1, MinWriterVersion: 2}
-}
-
 // MetaColumnDefault is the Delta field metadata key holding a column's
 // default expression as SQL text (the allowColumnDefaults feature).
 const MetaColumnDefault = "CURRENT_DEFAULT"
@@ -157,7 +132,7 @@ func (t *Table) Dir() string { return t.dir }
 func (t *Table) Store() objstore.Store { return t.store }
 
 // writerFeatures are the writer features Lode can write under.
-var writerFeatures = []string{"timestampNtz", "appendOnly", "invariants", "allowColumnDefaults", "checkConstraints"}
+var writerFeatures = []string{"timestampNtz", "appendOnly", "invariants", "allowColumnDefaults", "checkConstraints", "deletionVectors"}
 
 // checkWrite fails if writing needs protocol features Lode lacks.
 func checkWrite(p *Protocol) error {
@@ -173,24 +148,6 @@ func checkWrite(p *Protocol) error {
 		return nil
 	}
 	return fmt.Errorf("delta: table needs writer version %d, Lode writes versions 2 and 7", p.MinWriterVersion)
-}
-
-// withConstraints adds the checkConstraints writer feature when the table
-// configuration declares CHECK constraints (delta.constraints.<name>).
-func withConstraints(p *Protocol, conf map[string]string) *Protocol {
-	has := false
-	for k := range conf {
-		if strings.HasPrefix(k, "delta.constraints.") {
-			has = true
-		}
-	}
-	if !has {
-		return p
-	}
-	q := *p
-	q.MinWriterVersion = 7
-	q.WriterFeatures = append(append([]string{}, p.WriterFeatures...), "checkConstraints")
-	return &q
 }
 
 // CheckConstraints returns the table's CHECK constraints: name → SQL text.

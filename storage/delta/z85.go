@@ -55,3 +55,19 @@ func z85UUID(s string) (uuid.UUID, error) {
 	}
 	return uuid.FromBytes(b)
 }
+
+// z85Encode encodes bytes (a multiple of 4) as Z85 text, 5 characters per
+// 4 bytes.
+func z85Encode(b []byte) string {
+	out := make([]byte, 0, len(b)/4*5)
+	for i := 0; i+4 <= len(b); i += 4 {
+		v := uint32(b[i])<<24 | uint32(b[i+1])<<16 | uint32(b[i+2])<<8 | uint32(b[i+3])
+		var group [5]byte
+		for j := 4; j >= 0; j-- {
+			group[j] = z85Alphabet[v%85]
+			v /= 85
+		}
+		out = append(out, group[:]...)
+	}
+	return string(out)
+}
