@@ -376,7 +376,7 @@ func (o *scanOp) live(pos, n int64) (sel []int32, all bool) {
 	if i == len(d) || d[i] >= pos+n {
 		return nil, true
 	}
-	sel = make([]int32, 0, n-int64(len(d)-i))
+	sel = make([]int32, 0, n)
 	for r := int64(0); r < n; r++ {
 		if i < len(d) && d[i] == pos+r {
 			i++
