@@ -122,7 +122,7 @@ func (s *Session) runCreateTable(ctx context.Context, st planner.Statement, cs *
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "tables must have at least one column")
 	}
 	schema := arrow.NewSchema(fields, nil)
-	opts := delta.CreateOptions{Configuration: map[string]string{}}
+	opts := delta.CreateOptions{Configuration: map[string]string{}, PartitionColumns: st.PartitionBy}
 	for k, v := range st.TableProperties {
 		opts.Configuration[k] = v
 	}
@@ -225,7 +225,8 @@ func (s *Session) runCreateTableAs(ctx context.Context, st planner.Statement, ct
 		out = append(out, planner.OutCol{Name: c.Name, T: t})
 	}
 	schema := arrow.NewSchema(fields, nil)
-	tab, _, err := s.eng.cat.CreateTable(ctx, name, schema, false)
+	opts := delta.CreateOptions{Configuration: st.TableProperties, PartitionColumns: st.PartitionBy}
+	tab, _, err := s.eng.cat.CreateTableWith(ctx, name, schema, opts, false)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,9 @@ type Statement struct {
 	// TableProperties are CREATE TABLE … TBLPROPERTIES ('k' = 'v', …),
 	// cut off before parsing; they become the Delta table configuration.
 	TableProperties map[string]string
+	// PartitionBy are CREATE TABLE … PARTITIONED BY (cols), cut off before
+	// parsing; they become the Delta table's partition columns.
+	PartitionBy []string
 }
 
 // Parse splits and parses a query string. Statements PostgreSQL's grammar
@@ -57,6 +60,11 @@ func Parse(sql string) ([]Statement, error) {
 			return nil, perr
 		}
 		text = rest
+		partBy, rest, perr := cutPartitionedBy(text)
+		if perr != nil {
+			return nil, perr
+		}
+		text = rest
 		if m := reInsertOverwrite.FindStringIndex(text); m != nil {
 			text = text[:m[0]] + "INSERT INTO " + text[m[1]:]
 			overwrite = true
@@ -69,6 +77,7 @@ func Parse(sql string) ([]Statement, error) {
 		for i := range stmts {
 			stmts[i].Overwrite = overwrite
 			stmts[i].TableProperties = props
+			stmts[i].PartitionBy = partBy
 		}
 		out = append(out, stmts...)
 	}
@@ -128,6 +137,26 @@ var (
 	reTblProps = regexp.MustCompile(`(?is)^(\s*create\s.*?)\s+tblproperties\s*\((.*)\)\s*$`)
 	reProp     = regexp.MustCompile(`(?s)^\s*'((?:[^']|'')*)'\s*=\s*'((?:[^']|'')*)'\s*$`)
 )
+
+var rePartitionedBy = regexp.MustCompile(`(?is)^(\s*create\s.*?)\s+partitioned\s+by\s*\(([^)]*)\)(.*)$`)
+
+// cutPartitionedBy removes Databricks' PARTITIONED BY (col, …) from a
+// CREATE TABLE (PostgreSQL's grammar has only its own PARTITION BY).
+func cutPartitionedBy(text string) ([]string, string, error) {
+	m := rePartitionedBy.FindStringSubmatch(text)
+	if m == nil {
+		return nil, text, nil
+	}
+	var cols []string
+	for _, c := range strings.Split(m[2], ",") {
+		id, err := identifier(strings.TrimSpace(c))
+		if err != nil {
+			return nil, "", err
+		}
+		cols = append(cols, id)
+	}
+	return cols, m[1] + m[3], nil
+}
 
 // cutTableProperties removes a trailing TBLPROPERTIES ('k' = 'v', …) from
 // a CREATE TABLE statement and returns the properties.

@@ -9,11 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/google/uuid"
 	"github.com/lodedb/lode/catalog/sqlerr"
-	"github.com/lodedb/lode/storage/objstore"
-	"github.com/lodedb/lode/storage/parquet"
 )
 
 // DefaultTargetFileRows is how many rows a data file gets before a
@@ -32,12 +29,15 @@ type Append struct {
 	// numTargetRowsUpdated), as strings like Spark writes them.
 	Metrics map[string]string
 
-	t     *Table
-	snap  *Snapshot
-	err   error // the table cannot be written by Lode
-	part  atomic.Int64
-	mu    sync.Mutex
-	files []AddFile
+	t      *Table
+	snap   *Snapshot
+	layout *partitionLayout // nil: the table is not partitioned
+	err    error            // the table cannot be written by Lode
+	part   atomic.Int64
+	mu     sync.Mutex
+	files  []AddFile
+	// written are the store names of the data files written (for Abort).
+	written []string
 	// removes are files of the read snapshot this commit replaces
 	// (copy-on-write DELETE and UPDATE); see Remove.
 	removes []RemoveFile
@@ -58,6 +58,9 @@ type Append struct {
 func (t *Table) NewAppend(snap *Snapshot) *Append {
 	a := &Append{t: t, snap: snap}
 	a.err = checkWrite(&snap.protocol)
+	if a.err == nil {
+		a.layout, a.err = newPartitionLayout(snap)
+	}
 	return a
 }
 
@@ -67,7 +70,7 @@ func (a *Append) NewFileWriter() *FileWriter {
 	a.mu.Lock()
 	a.open++
 	a.mu.Unlock()
-	return &FileWriter{a: a}
+	return &FileWriter{a: a, layout: a.layout, sinks: map[string]*fileSink{}}
 }
 
 func (a *Append) targetRows() int64 {
@@ -83,9 +86,12 @@ func (a *Append) newDataFileName() string {
 	return fmt.Sprintf("part-%05d-%s-c000.snappy.parquet", n, uuid.NewString())
 }
 
-func (a *Append) addFile(f AddFile, rows int64) {
+// addFile records a data file written under store name (f.Path is the
+// URL-encoded form the log holds).
+func (a *Append) addFile(name string, f AddFile, rows int64) {
 	a.mu.Lock()
 	a.files = append(a.files, f)
+	a.written = append(a.written, name)
 	a.rows += rows
 	a.bytes += f.Size
 	a.mu.Unlock()
@@ -178,161 +184,16 @@ func (a *Append) Abort() error {
 	}
 	a.done = true
 	var first error
-	for _, f := range a.files {
-		if err := a.t.store.Delete(context.Background(), f.Path); err != nil && first == nil {
+	for _, name := range a.written {
+		if err := a.t.store.Delete(context.Background(), name); err != nil && first == nil {
 			first = err
 		}
 	}
-	a.files = nil
+	a.files, a.written = nil, nil
 	if a.dvFile != "" {
 		if err := a.t.store.Delete(context.Background(), a.dvFile); err != nil && first == nil {
 			first = err
 		}
 	}
 	return first
-}
-
-// FileWriter writes a stream of records into data files of an Append,
-// starting a new file every TargetFileRows rows.
-type FileWriter struct {
-	a      *Append
-	name   string
-	obj    objstore.ObjectWriter
-	pw     *parquet.Writer
-	rows   int64 // rows in the current file
-	closed bool
-	err    error
-}
-
-// Write appends rec's rows. Its columns must have the table's types.
-func (w *FileWriter) Write(rec arrow.Record) error {
-	if w.err != nil {
-		return w.err
-	}
-	if w.closed {
-		return errors.New("delta: write to a closed FileWriter")
-	}
-	if err := w.a.err; err != nil {
-		return err
-	}
-	if err := w.check(rec); err != nil {
-		return err
-	}
-	target := w.a.targetRows()
-	n := rec.NumRows()
-	for off := int64(0); off < n; {
-		if w.pw == nil {
-			if err := w.startFile(); err != nil {
-				return w.fail(err)
-			}
-		}
-		take := min(n-off, target-w.rows)
-		part := rec.NewSlice(off, off+take)
-		err := w.pw.Write(part)
-		part.Release()
-		if err != nil {
-			return w.fail(err)
-		}
-		off += take
-		w.rows += take
-		if w.rows >= target {
-			if err := w.finishFile(); err != nil {
-				return w.fail(err)
-			}
-		}
-	}
-	return nil
-}
-
-// check compares a record's columns with the table schema, so bad input
-// fails before anything is written.
-func (w *FileWriter) check(rec arrow.Record) error {
-	schema := w.a.snap.schema
-	if int(rec.NumCols()) != schema.NumFields() {
-		return sqlerr.New(sqlerr.DatatypeMismatch, "record has %d columns, table has %d", rec.NumCols(), schema.NumFields())
-	}
-	for i, f := range schema.Fields() {
-		col := rec.Column(i)
-		if !arrow.TypeEqual(col.DataType(), f.Type) {
-			return sqlerr.New(sqlerr.DatatypeMismatch, "column %q is %s, table expects %s", f.Name, col.DataType(), f.Type)
-		}
-		if !f.Nullable && col.NullN() > 0 {
-			return sqlerr.New(sqlerr.NotNullViolation, "null value in column %q violates not-null constraint", f.Name)
-		}
-	}
-	return nil
-}
-
-func (w *FileWriter) startFile() error {
-	w.name = w.a.newDataFileName()
-	obj, err := w.a.t.store.Create(context.Background(), w.name)
-	if err != nil {
-		return err
-	}
-	pw, err := parquet.NewWriter(obj, w.a.snap.schema, parquet.WriterOptions{RowGroupRows: w.a.RowGroupRows})
-	if err != nil {
-		obj.Abort()
-		return err
-	}
-	w.obj, w.pw, w.rows = obj, pw, 0
-	return nil
-}
-
-// finishFile writes the footer, makes the file durable (before any commit
-// can name it) and records its add action.
-func (w *FileWriter) finishFile() error {
-	st, err := w.pw.Close()
-	w.pw = nil
-	if err != nil {
-		return err
-	}
-	if err := w.obj.Commit(); err != nil {
-		return err
-	}
-	w.obj = nil
-	stats, err := encodeStats(w.a.snap.schema, st)
-	if err != nil {
-		return err
-	}
-	w.a.addFile(AddFile{
-		Path:             w.name, // plain ASCII, so already URL-encoded
-		PartitionValues:  map[string]*string{},
-		Size:             st.Bytes,
-		ModificationTime: time.Now().UnixMilli(),
-		DataChange:       true,
-		Stats:            stats,
-	}, st.NumRecords)
-	return nil
-}
-
-// fail abandons the current file and poisons the writer.
-func (w *FileWriter) fail(err error) error {
-	if w.obj != nil {
-		w.obj.Abort()
-		w.obj, w.pw = nil, nil
-	}
-	w.err = err
-	return err
-}
-
-// Close finishes the current file. Closing twice is a no-op.
-func (w *FileWriter) Close() error {
-	if w.closed {
-		return w.err
-	}
-	w.closed = true
-	defer func() {
-		w.a.mu.Lock()
-		w.a.open--
-		w.a.mu.Unlock()
-	}()
-	if w.err != nil {
-		return w.err
-	}
-	if w.pw != nil && w.rows > 0 {
-		if err := w.finishFile(); err != nil {
-			return w.fail(err)
-		}
-	}
-	return nil
 }

@@ -2,6 +2,7 @@ package delta
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -36,6 +37,9 @@ type CreateOptions struct {
 	Name          string
 	Description   string
 	Configuration map[string]string
+	// PartitionColumns partition the table (logical column names): rows
+	// are laid out in col=value/ directories.
+	PartitionColumns []string
 	// Operation and OperationParameters go to commitInfo; the default is
 	// "CREATE TABLE".
 	Operation           string
@@ -84,7 +88,7 @@ func CreateStore(ctx context.Context, store objstore.Store, dir string, schema *
 		Description:      opts.Description,
 		Format:           Format{Provider: "parquet", Options: map[string]string{}},
 		SchemaString:     ss,
-		PartitionColumns: []string{},
+		PartitionColumns: partitionColumns(opts.PartitionColumns),
 		Configuration:    conf,
 		CreatedTime:      &now,
 	}
@@ -92,9 +96,13 @@ func CreateStore(ctx context.Context, store objstore.Store, dir string, schema *
 	if op == "" {
 		op = "CREATE TABLE"
 	}
+	if err := checkPartitionColumns(schema, opts.PartitionColumns); err != nil {
+		return nil, err
+	}
 	params := opts.OperationParameters
 	if params == nil {
-		params = map[string]any{"isManaged": "true", "description": nil, "partitionBy": "[]", "properties": "{}"}
+		pb, _ := json.Marshal(partitionColumns(opts.PartitionColumns))
+		params = map[string]any{"isManaged": "true", "description": nil, "partitionBy": string(pb), "properties": "{}"}
 	}
 	actions := []Action{
 		{CommitInfo: map[string]any{
