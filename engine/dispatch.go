@@ -20,6 +20,9 @@ func (s *Session) dispatch(ctx context.Context, st planner.Statement) (*Result, 
 		return s.runDelete(ctx, st, n.GetDeleteStmt())
 	case n.GetUpdateStmt() != nil:
 		return s.runUpdate(ctx, st, n.GetUpdateStmt())
+	case n.GetRenameStmt() != nil && n.GetRenameStmt().RenameType == pg.ObjectType_OBJECT_COLUMN &&
+		n.GetRenameStmt().RelationType == pg.ObjectType_OBJECT_TABLE:
+		return s.runRenameColumn(ctx, st, n.GetRenameStmt())
 	case n.GetMergeStmt() != nil:
 		return s.runMerge(ctx, st, n.GetMergeStmt())
 	case n.GetCreateStmt() != nil:
@@ -104,6 +107,8 @@ func (s *Session) runExtension(ctx context.Context, st planner.Statement) (*Resu
 		return r, nil
 	case *planner.OptimizeStmt:
 		return s.runOptimize(ctx, st, x)
+	case *planner.AlterTablePropertiesStmt:
+		return s.runAlterTableProperties(ctx, st, x)
 	case *planner.VacuumStmt:
 		return s.runVacuum(ctx, st, x)
 	case *planner.RestoreStmt:

@@ -57,7 +57,19 @@ type CreateExternalStmt struct {
 	IfNotExists bool
 }
 
+// AlterTablePropertiesStmt is ALTER TABLE name SET TBLPROPERTIES ('k' =
+// 'v', …) or UNSET TBLPROPERTIES [IF EXISTS] ('k', …).
+type AlterTablePropertiesStmt struct {
+	Name     []string
+	Set      map[string]string
+	Unset    []string
+	IfExists bool // UNSET … IF EXISTS: unknown keys are no error
+}
+
 var (
+	reAlterSetProps   = regexp.MustCompile(`(?is)^\s*alter\s+table\s+(\S+)\s+set\s+tblproperties\s*\((.*)\)\s*$`)
+	reAlterUnsetProps = regexp.MustCompile(`(?is)^\s*alter\s+table\s+(\S+)\s+unset\s+tblproperties\s+(if\s+exists\s+)?\((.*)\)\s*$`)
+	reQuotedKey       = regexp.MustCompile(`(?s)^\s*'((?:[^']|'')*)'\s*$`)
 	reCreateExternal  = regexp.MustCompile(`(?is)^\s*create\s+(?:external\s+)?table\s+(if\s+not\s+exists\s+)?([^\s(]+)\s+using\s+delta\s+location\s+'((?:[^']|'')*)'\s*$`)
 	reOptimize        = regexp.MustCompile(`(?is)^\s*optimize\s+(\S+)(\s+zorder\s+by\s*\(.*\))?\s*$`)
 	reVacuum          = regexp.MustCompile(`(?is)^\s*vacuum\s+(\S+)(?:\s+retain\s+([0-9.]+)\s+hours?)?(\s+dry\s+run)?\s*$`)
@@ -67,7 +79,7 @@ var (
 	reDeltaPath       = regexp.MustCompile("(?i)\\bdelta\\.`([^`]+)`")
 	reCreateCatalog   = regexp.MustCompile(`(?is)^\s*create\s+catalog\s+(if\s+not\s+exists\s+)?(\S+)\s*$`)
 	reDropCatalog     = regexp.MustCompile(`(?is)^\s*drop\s+catalog\s+(if\s+exists\s+)?(\S+?)(\s+cascade|\s+restrict)?\s*$`)
-	reExtLead         = regexp.MustCompile(`(?is)^\s*((create|drop)\s+catalog\b|create\s+(external\s+)?table\s+\S+\s+using\s+delta\b|describe\s+history\b|restore\b|optimize\b|vacuum\s+\S+\s*(retain|dry|$))`)
+	reExtLead         = regexp.MustCompile(`(?is)^\s*((create|drop)\s+catalog\b|create\s+(external\s+)?table\s+\S+\s+using\s+delta\b|describe\s+history\b|restore\b|optimize\b|vacuum\s+\S+\s*(retain|dry|$)|alter\s+table\s+\S+\s+(set|unset)\s+tblproperties\b)`)
 )
 
 // parseExtension reports whether text is an extension statement (ok) and
@@ -110,6 +122,29 @@ func parseExtension(text string) (stmt any, ok bool, err error) {
 			parts = append(parts, id)
 		}
 		return &CreateExternalStmt{Name: parts, Location: strings.ReplaceAll(m[3], "''", "'"), IfNotExists: m[1] != ""}, true, nil
+	}
+	if m := reAlterSetProps.FindStringSubmatch(text); m != nil {
+		parts, err := nameParts(m[1])
+		if err != nil {
+			return nil, true, err
+		}
+		props, err := parseProperties(m[2])
+		return &AlterTablePropertiesStmt{Name: parts, Set: props}, true, err
+	}
+	if m := reAlterUnsetProps.FindStringSubmatch(text); m != nil {
+		parts, err := nameParts(m[1])
+		if err != nil {
+			return nil, true, err
+		}
+		st := &AlterTablePropertiesStmt{Name: parts, IfExists: m[2] != ""}
+		for _, k := range strings.Split(m[3], ",") {
+			km := reQuotedKey.FindStringSubmatch(k)
+			if km == nil {
+				return nil, true, sqlerr.New(sqlerr.SyntaxError, "UNSET TBLPROPERTIES expects quoted keys")
+			}
+			st.Unset = append(st.Unset, strings.ReplaceAll(km[1], "''", "'"))
+		}
+		return st, true, nil
 	}
 	if m := reCreateCatalog.FindStringSubmatch(text); m != nil {
 		name, err := identifier(m[2])

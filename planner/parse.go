@@ -165,13 +165,19 @@ func cutTableProperties(text string) (map[string]string, string, error) {
 	if m == nil {
 		return nil, text, nil
 	}
+	props, err := parseProperties(m[2])
+	return props, m[1], err
+}
+
+// parseProperties reads 'key' = 'value' pairs separated by commas.
+func parseProperties(list string) (map[string]string, error) {
 	props := map[string]string{}
-	for _, kv := range strings.Split(m[2], ",") {
+	for _, kv := range strings.Split(list, ",") {
 		p := reProp.FindStringSubmatch(kv)
 		if p == nil {
-			return nil, "", &sqlerr.Error{Code: sqlerr.SyntaxError, Message: "TBLPROPERTIES expects 'key' = 'value' pairs"}
+			return nil, &sqlerr.Error{Code: sqlerr.SyntaxError, Message: "TBLPROPERTIES expects 'key' = 'value' pairs"}
 		}
 		props[strings.ReplaceAll(p[1], "''", "'")] = strings.ReplaceAll(p[2], "''", "'")
 	}
-	return props, m[1], nil
+	return props, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/apache/arrow-go/v18/arrow"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -32,10 +33,13 @@ type Append struct {
 	t      *Table
 	snap   *Snapshot
 	layout *partitionLayout // nil: the table is not partitioned
-	err    error            // the table cannot be written by Lode
-	part   atomic.Int64
-	mu     sync.Mutex
-	files  []AddFile
+	// fileSchema is the data files' schema: the stored columns under their
+	// physical names (column mapping).
+	fileSchema *arrow.Schema
+	err        error // the table cannot be written by Lode
+	part       atomic.Int64
+	mu         sync.Mutex
+	files      []AddFile
 	// written are the store names of the data files written (for Abort).
 	written []string
 	// removes are files of the read snapshot this commit replaces
@@ -59,7 +63,19 @@ func (t *Table) NewAppend(snap *Snapshot) *Append {
 	a := &Append{t: t, snap: snap}
 	a.err = checkWrite(&snap.protocol)
 	if a.err == nil {
+		a.err = checkMappingWrite(snap)
+	}
+	if a.err == nil {
 		a.layout, a.err = newPartitionLayout(snap)
+	}
+	if a.layout != nil {
+		a.fileSchema = a.layout.data
+	} else {
+		all := make([]int, snap.schema.NumFields())
+		for i := range all {
+			all[i] = i
+		}
+		a.fileSchema = fileSchema(snap, all)
 	}
 	return a
 }

@@ -26,6 +26,10 @@ func protocolFor(schema *arrow.Schema, conf map[string]string) *Protocol {
 			writer = append(writer, "checkConstraints") // writer-only
 		}
 	}
+	if ColumnMappingEnabled(conf) {
+		reader = append(reader, "columnMapping")
+		writer = append(writer, "columnMapping")
+	}
 	if DeletionVectorsEnabled(conf) {
 		reader = append(reader, "deletionVectors")
 		writer = append(writer, "deletionVectors")

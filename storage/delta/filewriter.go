@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/lodedb/lode/catalog/sqlerr"
 	"github.com/lodedb/lode/storage/objstore"
 	"github.com/lodedb/lode/storage/parquet"
@@ -49,7 +50,10 @@ func (w *FileWriter) Write(rec arrow.Record) error {
 		return err
 	}
 	if w.layout == nil {
-		return w.writeTo(w.sink("", nil), rec)
+		// Label the columns with their physical names.
+		data := array.NewRecord(w.a.fileSchema, rec.Columns(), rec.NumRows())
+		defer data.Release()
+		return w.writeTo(w.sink("", nil), data)
 	}
 	return w.layout.split(rec, func(dir string, values map[string]*string, part arrow.Record) error {
 		return w.writeTo(w.sink(dir, values), part)
@@ -66,12 +70,9 @@ func (w *FileWriter) sink(dir string, values map[string]*string) *fileSink {
 }
 
 // dataSchema is the schema of the data files: the table's columns less
-// the partition columns.
+// the partition columns, under their physical names.
 func (w *FileWriter) dataSchema() *arrow.Schema {
-	if w.layout != nil {
-		return w.layout.data
-	}
-	return w.a.snap.schema
+	return w.a.fileSchema
 }
 
 func (w *FileWriter) writeTo(s *fileSink, rec arrow.Record) error {

@@ -33,7 +33,6 @@ func newPartitionLayout(snap *Snapshot) (*partitionLayout, error) {
 		return nil, nil
 	}
 	l := &partitionLayout{}
-	var fields []arrow.Field
 	for _, name := range snap.metadata.PartitionColumns {
 		found := false
 		for i, f := range snap.schema.Fields() {
@@ -50,13 +49,12 @@ func newPartitionLayout(snap *Snapshot) (*partitionLayout, error) {
 			return nil, fmt.Errorf("delta: partition column %q is not in the schema", name)
 		}
 	}
-	for i, f := range snap.schema.Fields() {
+	for i := range snap.schema.Fields() {
 		if !snap.partCol[i] {
 			l.dataCols = append(l.dataCols, i)
-			fields = append(fields, f)
 		}
 	}
-	l.data = arrow.NewSchema(fields, nil)
+	l.data = fileSchema(snap, l.dataCols)
 	return l, nil
 }
 

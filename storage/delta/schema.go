@@ -60,6 +60,16 @@ func schemaString(s *arrow.Schema) (string, error) {
 		if i := f.Metadata.FindKey(MetaColumnDefault); i >= 0 {
 			md[MetaColumnDefault] = f.Metadata.Values()[i]
 		}
+		if i := f.Metadata.FindKey(metaPhysicalName); i >= 0 {
+			md[metaPhysicalName] = f.Metadata.Values()[i]
+		}
+		if i := f.Metadata.FindKey(metaColumnID); i >= 0 {
+			id, err := strconv.ParseInt(f.Metadata.Values()[i], 10, 64)
+			if err != nil {
+				return "", fmt.Errorf("delta: column %q: bad column id %q", f.Name, f.Metadata.Values()[i])
+			}
+			md[metaColumnID] = id
+		}
 		typ, _ := json.Marshal(name)
 		st.Fields = append(st.Fields, structField{Name: f.Name, Type: typ, Nullable: f.Nullable, Metadata: md})
 	}
@@ -171,10 +181,20 @@ func parseSchema(s string) (*arrow.Schema, error) {
 			}
 		}
 		field := types.Field(f.Name, t, f.Nullable)
+		// Metadata a schema change must carry over: the default, and the
+		// column mapping identity (a renamed column keeps its physical
+		// name and id).
+		keys, vals := field.Metadata.Keys(), field.Metadata.Values()
 		if d, ok := f.Metadata[MetaColumnDefault].(string); ok {
-			field.Metadata = arrow.NewMetadata(append(field.Metadata.Keys(), MetaColumnDefault),
-				append(field.Metadata.Values(), d))
+			keys, vals = append(keys, MetaColumnDefault), append(vals, d)
 		}
+		if p, ok := f.Metadata[metaPhysicalName].(string); ok {
+			keys, vals = append(keys, metaPhysicalName), append(vals, p)
+		}
+		if id, ok := f.Metadata[metaColumnID].(float64); ok {
+			keys, vals = append(keys, metaColumnID), append(vals, strconv.FormatInt(int64(id), 10))
+		}
+		field.Metadata = arrow.NewMetadata(keys, vals)
 		fields = append(fields, field)
 	}
 	return arrow.NewSchema(fields, nil), nil

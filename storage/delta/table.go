@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -73,15 +74,19 @@ func Create(ctx context.Context, dir string, schema *arrow.Schema, opts CreateOp
 
 // CreateStore is Create on any store.
 func CreateStore(ctx context.Context, store objstore.Store, dir string, schema *arrow.Schema, opts CreateOptions) (*Table, error) {
+	conf := maps.Clone(opts.Configuration)
+	if conf == nil {
+		conf = map[string]string{}
+	}
+	schema, err := assignColumnMapping(schema, conf, false)
+	if err != nil {
+		return nil, err
+	}
 	ss, err := schemaString(schema)
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now().UnixMilli()
-	conf := opts.Configuration
-	if conf == nil {
-		conf = map[string]string{}
-	}
 	md := &Metadata{
 		ID:               uuid.NewString(),
 		Name:             opts.Name,
@@ -140,7 +145,7 @@ func (t *Table) Dir() string { return t.dir }
 func (t *Table) Store() objstore.Store { return t.store }
 
 // writerFeatures are the writer features Lode can write under.
-var writerFeatures = []string{"timestampNtz", "appendOnly", "invariants", "allowColumnDefaults", "checkConstraints", "deletionVectors"}
+var writerFeatures = []string{"timestampNtz", "appendOnly", "invariants", "allowColumnDefaults", "checkConstraints", "deletionVectors", "columnMapping"}
 
 // checkWrite fails if writing needs protocol features Lode lacks.
 func checkWrite(p *Protocol) error {
