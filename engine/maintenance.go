@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/lodedb/lode/catalog"
 	"github.com/lodedb/lode/catalog/sqlerr"
-	"github.com/lodedb/lode/exec"
 	"github.com/lodedb/lode/planner"
 	"github.com/lodedb/lode/storage/delta"
 )
@@ -27,64 +25,6 @@ func nameToRangeVar(parts []string) *pg.RangeVar {
 		rv.Catalogname = parts[0]
 	}
 	return rv
-}
-
-// runOptimize compacts a table's data files: every live row is rewritten
-// into as few files as the writer's target size allows, the old files are
-// removed, all in one commit (readers of older versions keep their files
-// until VACUUM).
-func (s *Session) runOptimize(ctx context.Context, st planner.Statement, o *planner.OptimizeStmt) (*Result, error) {
-	if o.ZOrder {
-		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "OPTIMIZE … ZORDER BY is not supported yet")
-	}
-	b := s.binder(st)
-	rv := nameToRangeVar(o.Name)
-	lp, err := b.BindSelect(&pg.SelectStmt{
-		Op:          pg.SetOperation_SETOP_NONE,
-		LimitOption: pg.LimitOption_LIMIT_OPTION_DEFAULT,
-		TargetList: []*pg.Node{{Node: &pg.Node_ResTarget{ResTarget: &pg.ResTarget{Val: &pg.Node{Node: &pg.Node_ColumnRef{
-			ColumnRef: &pg.ColumnRef{Fields: []*pg.Node{{Node: &pg.Node_AStar{AStar: &pg.A_Star{}}}}}}}}}}},
-		FromClause: []*pg.Node{{Node: &pg.Node_RangeVar{RangeVar: rv}}},
-	})
-	if err != nil {
-		return nil, err
-	}
-	name := b.ResolveTable(rv)
-	tab, err := s.eng.cat.OpenTable(name)
-	if err != nil {
-		return nil, err
-	}
-	snap := findScanSnapshot(lp)
-	if snap == nil {
-		return nil, sqlerr.New(sqlerr.Internal, "OPTIMIZE could not plan a scan of %s", name.Table)
-	}
-	files := snap.Files()
-	if len(files) < 2 {
-		return textResult("metrics", []string{`{"numFilesAdded":0,"numFilesRemoved":0}`}, "OPTIMIZE"), nil
-	}
-	q, err := s.planLogical(lp)
-	if err != nil {
-		return nil, err
-	}
-	app := tab.NewAppend(snap)
-	// One writer, so the rows land in as few files as the target size allows.
-	if _, err := s.fillAppend(ctx, app, snap, snap.Schema(), name.Table, exec.Gather(q.physical)); err != nil {
-		app.Abort()
-		return nil, err
-	}
-	for _, f := range files {
-		app.Remove(f)
-	}
-	if _, err := app.Commit(ctx, "OPTIMIZE", map[string]any{"predicate": "[]"}); err != nil {
-		app.Abort()
-		return nil, err
-	}
-	after, err := tab.Snapshot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	metrics := fmt.Sprintf(`{"numFilesAdded":%d,"numFilesRemoved":%d}`, len(after.Files()), len(files))
-	return textResult("metrics", []string{metrics}, "OPTIMIZE"), nil
 }
 
 // runVacuum deletes the table's data files that no longer belong to the

@@ -125,3 +125,19 @@ func (d *DML) matched(p Plan) (Plan, Expr, error) {
 	cond := Expr(&Func{Name: "coalesce", Args: []Expr{d.pred, &Literal{Value: false, T: types.TBool}}, T: types.TBool})
 	return d.b.applySubqueries(p, cond)
 }
+
+// PredicateColumns are the table columns the WHERE clause reads.
+func (d *DML) PredicateColumns() []string {
+	if d.pred == nil {
+		return nil
+	}
+	used := map[int]bool{}
+	ColumnsUsed(d.pred, used)
+	var out []string
+	for i := range d.scan.Out {
+		if used[i] {
+			out = append(out, d.scan.Out[i].Name)
+		}
+	}
+	return out
+}

@@ -24,10 +24,11 @@ type DropCatalogStmt struct {
 	Cascade  bool
 }
 
-// OptimizeStmt is OPTIMIZE name [ZORDER BY (cols)].
+// OptimizeStmt is OPTIMIZE name [WHERE predicate] [ZORDER BY (cols)].
 type OptimizeStmt struct {
 	Name   []string
-	ZOrder bool
+	Where  string   // SQL text of the predicate; "" for none
+	ZOrder []string // Z-order columns; nil for plain compaction
 }
 
 // VacuumStmt is VACUUM name [RETAIN n HOURS] [DRY RUN].
@@ -71,7 +72,7 @@ var (
 	reAlterUnsetProps = regexp.MustCompile(`(?is)^\s*alter\s+table\s+(\S+)\s+unset\s+tblproperties\s+(if\s+exists\s+)?\((.*)\)\s*$`)
 	reQuotedKey       = regexp.MustCompile(`(?s)^\s*'((?:[^']|'')*)'\s*$`)
 	reCreateExternal  = regexp.MustCompile(`(?is)^\s*create\s+(?:external\s+)?table\s+(if\s+not\s+exists\s+)?([^\s(]+)\s+using\s+delta\s+location\s+'((?:[^']|'')*)'\s*$`)
-	reOptimize        = regexp.MustCompile(`(?is)^\s*optimize\s+(\S+)(\s+zorder\s+by\s*\(.*\))?\s*$`)
+	reOptimize        = regexp.MustCompile(`(?is)^\s*optimize\s+(\S+)(?:\s+where\s+(.*?))?(?:\s+zorder\s+by\s*\((.*)\))?\s*$`)
 	reVacuum          = regexp.MustCompile(`(?is)^\s*vacuum\s+(\S+)(?:\s+retain\s+([0-9.]+)\s+hours?)?(\s+dry\s+run)?\s*$`)
 	reRestore         = regexp.MustCompile(`(?is)^\s*restore\s+(?:table\s+)?(\S+)\s+to\s+(version|timestamp)\s+as\s+of\s+('(?:[^']|'')*'|\d+)\s*$`)
 	reDescribeHistory = regexp.MustCompile(`(?is)^\s*describe\s+history\s+(\S+)\s*$`)
@@ -91,7 +92,20 @@ func parseExtension(text string) (stmt any, ok bool, err error) {
 	}
 	if m := reOptimize.FindStringSubmatch(text); m != nil {
 		parts, err := nameParts(m[1])
-		return &OptimizeStmt{Name: parts, ZOrder: m[2] != ""}, true, err
+		if err != nil {
+			return nil, true, err
+		}
+		o := &OptimizeStmt{Name: parts, Where: strings.TrimSpace(m[2])}
+		if m[3] != "" || strings.Contains(strings.ToLower(m[0]), "zorder") {
+			for _, c := range strings.Split(m[3], ",") {
+				id, err := identifier(strings.TrimSpace(c))
+				if err != nil {
+					return nil, true, err
+				}
+				o.ZOrder = append(o.ZOrder, id)
+			}
+		}
+		return o, true, nil
 	}
 	if m := reVacuum.FindStringSubmatch(text); m != nil {
 		parts, err := nameParts(m[1])

@@ -89,9 +89,16 @@ func (a *Append) NewFileWriter() *FileWriter {
 	return &FileWriter{a: a, layout: a.layout, sinks: map[string]*fileSink{}}
 }
 
+// ConfTargetFileRows is the table property that sizes data files in rows
+// (Lode's; Spark's delta.targetFileSize counts bytes).
+const ConfTargetFileRows = "lode.targetFileRows"
+
 func (a *Append) targetRows() int64 {
 	if a.TargetFileRows > 0 {
 		return a.TargetFileRows
+	}
+	if v, err := strconv.ParseInt(a.snap.metadata.Configuration[ConfTargetFileRows], 10, 64); err == nil && v > 0 {
+		return v
 	}
 	return DefaultTargetFileRows
 }
