@@ -54,6 +54,11 @@ func (s *Session) runInsert(ctx context.Context, st planner.Statement, ins *pg.I
 // removes the files written, so no partial statement is ever visible.
 func (s *Session) writeRows(ctx context.Context, bi *planner.Insert, pp exec.PhysicalPlan, operation string) (int64, error) {
 	app := bi.Table.NewAppend(bi.Snapshot)
+	if bi.Evolved {
+		if err := app.EvolveSchema(bi.Schema); err != nil {
+			return 0, err
+		}
+	}
 	n, err := s.fillAppend(ctx, app, bi.Snapshot, bi.Schema, bi.Name.Table, pp)
 	if err != nil {
 		app.Abort()

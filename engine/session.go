@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -163,7 +164,8 @@ func (s *Session) ParameterStatus() map[string]string {
 func (s *Session) Close() { s.Cancel() }
 
 func (s *Session) binder(st planner.Statement) *planner.Binder {
-	b := &planner.Binder{Cat: s.eng.cat, Database: s.database, SearchPath: s.searchPath(), SQL: st.Source}
+	b := &planner.Binder{Cat: s.eng.cat, Database: s.database, SearchPath: s.searchPath(), SQL: st.Source,
+		AutoMergeSchema: s.settingOn("lode.schema_auto_merge") || s.settingOn("spark.databricks.delta.schema.automerge.enabled")}
 	if s.paramTypes != nil {
 		b.ParamTypes = append([]types.T{}, s.paramTypes...)
 	}
@@ -204,3 +206,12 @@ func (s *Session) batchSize() int {
 }
 
 func tagf(format string, args ...any) *Result { return &Result{Tag: fmt.Sprintf(format, args...)} }
+
+// settingOn reports whether a boolean session setting is on.
+func (s *Session) settingOn(name string) bool {
+	switch strings.ToLower(s.set.vals[name]) {
+	case "on", "true", "1", "yes":
+		return true
+	}
+	return false
+}

@@ -21,6 +21,10 @@ type Binder struct {
 	// the client at Parse, or inferred from context while binding (an
 	// Unknown entry is filled by the first coercion the parameter meets).
 	ParamTypes []types.T
+	// AutoMergeSchema is schema evolution on append: an INSERT without a
+	// column list whose source has more columns than the table adds the
+	// extra (named) source columns to the table.
+	AutoMergeSchema bool
 
 	// keepUnknownOnce leaves untyped literals in the next top-level select
 	// list untyped, for INSERT … SELECT to type them as its target columns

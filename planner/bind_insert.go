@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"strings"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	pg "github.com/pganalyze/pg_query_go/v6"
 
@@ -18,6 +20,9 @@ type Insert struct {
 	Snapshot *delta.Snapshot
 	Schema   *arrow.Schema
 	Source   Plan
+	// Evolved: Schema adds columns to the table's (schema evolution); the
+	// append must commit it with the rows.
+	Evolved bool
 }
 
 // BindInsert binds INSERT INTO t [(cols)] VALUES … | SELECT ….
@@ -108,6 +113,21 @@ func (b *Binder) BindInsert(ins *pg.InsertStmt) (*Insert, error) {
 		}
 	}
 	srcCols := visible(src.Columns())
+	evolved := false
+	if len(srcCols) > len(targets) && b.AutoMergeSchema && len(ins.Cols) == 0 && sel != nil && len(sel.ValuesLists) == 0 {
+		if schema, err = evolveSchema(schema, srcCols[len(targets):]); err != nil {
+			return nil, err
+		}
+		for i := len(targets); i < len(srcCols); i++ {
+			t := srcCols[i].T
+			if t.Kind == types.Unknown {
+				t = types.TText
+			}
+			colTypes = append(colTypes, t)
+			targets = append(targets, len(colTypes)-1)
+		}
+		evolved = true
+	}
 	if len(srcCols) > len(targets) {
 		return nil, sqlerr.New(sqlerr.SyntaxError, "INSERT has more expressions than target columns")
 	}
@@ -156,8 +176,31 @@ func (b *Binder) BindInsert(ins *pg.InsertStmt) (*Insert, error) {
 		}
 		exprs[i] = e
 	}
-	return &Insert{Name: name, Table: tab, Snapshot: snap, Schema: schema,
+	return &Insert{Name: name, Table: tab, Snapshot: snap, Schema: schema, Evolved: evolved,
 		Source: &Project{Input: src, Exprs: exprs, Out: out}}, nil
+}
+
+// evolveSchema appends the extra source columns to a table schema as
+// nullable columns of their types (text for untyped literals). Each needs
+// a name of its own: "?column?" means the select list did not give one.
+func evolveSchema(schema *arrow.Schema, extra []OutCol) (*arrow.Schema, error) {
+	fields := append([]arrow.Field{}, schema.Fields()...)
+	for _, c := range extra {
+		if c.Name == "" || c.Name == "?column?" {
+			return nil, sqlerr.New(sqlerr.InvalidColumnRef, "schema evolution needs a name for every new column; give the expression an alias")
+		}
+		for _, f := range fields {
+			if strings.EqualFold(f.Name, c.Name) {
+				return nil, sqlerr.New(sqlerr.DuplicateColumn, "schema evolution: column \"%s\" already exists (INSERT without a column list matches columns by position)", c.Name)
+			}
+		}
+		t := c.T
+		if t.Kind == types.Unknown {
+			t = types.TText
+		}
+		fields = append(fields, types.Field(c.Name, t, true))
+	}
+	return arrow.NewSchema(fields, nil), nil
 }
 
 // assignCast converts a value for storing in a column of type t. PostgreSQL

@@ -33,6 +33,10 @@ type Append struct {
 	t      *Table
 	snap   *Snapshot
 	layout *partitionLayout // nil: the table is not partitioned
+	// newMeta and newProto are committed with the files when the append
+	// evolves the schema (EvolveSchema).
+	newMeta  *Metadata
+	newProto *Protocol
 	// fileSchema is the data files' schema: the stored columns under their
 	// physical names (column mapping).
 	fileSchema *arrow.Schema
@@ -68,15 +72,7 @@ func (t *Table) NewAppend(snap *Snapshot) *Append {
 	if a.err == nil {
 		a.layout, a.err = newPartitionLayout(snap)
 	}
-	if a.layout != nil {
-		a.fileSchema = a.layout.data
-	} else {
-		all := make([]int, snap.schema.NumFields())
-		for i := range all {
-			all[i] = i
-		}
-		a.fileSchema = fileSchema(snap, all)
-	}
+	a.fileSchema = fileSchemaOf(snap, a.layout)
 	return a
 }
 
@@ -167,12 +163,18 @@ func (a *Append) Commit(ctx context.Context, operation string, params map[string
 		"operationParameters": params,
 		"readVersion":         a.snap.version,
 		"isolationLevel":      "Serializable",
-		"isBlindAppend":       len(a.removes) == 0,
+		"isBlindAppend":       len(a.removes) == 0 && a.newMeta == nil,
 		// Spark writes metric values as strings; readers expect that.
 		"operationMetrics": metrics,
 		"engineInfo":       EngineInfo,
 		"txnId":            uuid.NewString(),
 	}})
+	if a.newProto != nil {
+		actions = append(actions, Action{Protocol: a.newProto})
+	}
+	if a.newMeta != nil {
+		actions = append(actions, Action{MetaData: a.newMeta})
+	}
 	for i := range a.removes {
 		actions = append(actions, Action{Remove: &a.removes[i]})
 	}
