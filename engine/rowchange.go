@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/catalog/types"
 	"github.com/lodedb/lode/exec"
 	"github.com/lodedb/lode/exec/batch"
 	"github.com/lodedb/lode/planner"
@@ -69,6 +70,11 @@ func (s *Session) applyChange(ctx context.Context, rc *planner.RowChange, operat
 		return nil, err
 	}
 	app := rc.Table.NewAppend(rc.Snapshot)
+	if rc.Schema != nil {
+		if err := app.EvolveSchema(rc.Schema); err != nil {
+			return nil, err
+		}
+	}
 	counts, err := s.collectChanges(ctx, rc, app, q.physical, operation, params)
 	if err != nil {
 		app.Abort()
@@ -78,7 +84,7 @@ func (s *Session) applyChange(ctx context.Context, rc *planner.RowChange, operat
 }
 
 func (s *Session) collectChanges(ctx context.Context, rc *planner.RowChange, app *delta.Append, pp exec.PhysicalPlan, operation string, params map[string]any) (*changeCounts, error) {
-	schema := rc.Snapshot.Schema()
+	schema := changedSchema(rc)
 	w, err := s.newRowWriter(app, rc.Snapshot, schema, rc.Name.Table)
 	if err != nil {
 		return nil, err
@@ -212,10 +218,40 @@ func (s *Session) removeTouched(ctx context.Context, rc *planner.RowChange, app 
 	if len(rewrite.FileSubset) == 0 {
 		return nil
 	}
-	q, err := s.planLogical(rewrite)
+	q, err := s.planLogical(withNewColumns(rewrite, rc))
 	if err != nil {
 		return err
 	}
-	_, err = s.fillAppend(ctx, app, rc.Snapshot, rc.Snapshot.Schema(), rc.Name.Table, q.physical)
+	_, err = s.fillAppend(ctx, app, rc.Snapshot, changedSchema(rc), rc.Name.Table, q.physical)
 	return err
+}
+
+// changedSchema is the schema the statement's rows are written with: the
+// table's, or the evolved one.
+func changedSchema(rc *planner.RowChange) *arrow.Schema {
+	if rc.Schema != nil {
+		return rc.Schema
+	}
+	return rc.Snapshot.Schema()
+}
+
+// withNewColumns pads the surviving rows of a rewritten file with NULLs
+// for the columns schema evolution adds.
+func withNewColumns(p planner.Plan, rc *planner.RowChange) planner.Plan {
+	if rc.Schema == nil {
+		return p
+	}
+	var exprs []planner.Expr
+	var out []planner.OutCol
+	for i, f := range rc.Schema.Fields() {
+		t, _ := types.FromField(f)
+		if i < len(p.Columns()) {
+			c := p.Columns()[i]
+			exprs = append(exprs, &planner.ColumnRef{Index: i, Name: c.Name, T: c.T})
+		} else {
+			exprs = append(exprs, &planner.Literal{T: t})
+		}
+		out = append(out, planner.OutCol{Name: f.Name, T: t})
+	}
+	return &planner.Project{Input: p, Exprs: exprs, Out: out}
 }

@@ -1,6 +1,9 @@
 package planner
 
 import (
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/lodedb/lode/catalog/sqlerr"
@@ -24,6 +27,10 @@ type mergeBinding struct {
 	srcOut []OutCol
 	scope  *scope
 	plan   Plan // target ⟕ source, subqueries joined in as they appear
+	// extra are the source columns (indexes into srcOut) that schema
+	// evolution adds to the target: with AutoMergeSchema, star actions
+	// carry source columns the target lacks.
+	extra []int
 }
 
 // BindMerge binds MERGE INTO target USING source ON cond WHEN … as a
@@ -67,6 +74,9 @@ func (b *Binder) BindMerge(ms *pg.MergeStmt) (*RowChange, error) {
 			return nil, err
 		}
 	}
+	if b.AutoMergeSchema && usesStar(ms.MergeWhenClauses) {
+		m.extra = m.newSourceColumns()
+	}
 	var actions []mergeAction
 	for _, n := range ms.MergeWhenClauses {
 		a, err := m.bindClause(n.GetMergeWhenClause())
@@ -75,8 +85,74 @@ func (b *Binder) BindMerge(ms *pg.MergeStmt) (*RowChange, error) {
 		}
 		actions = append(actions, a)
 	}
-	return &RowChange{Name: d.Name, Table: d.Table, Snapshot: d.Snapshot, Target: d.scan,
-		Plan: m.changes(actions), Merge: true, Predicate: cond.String()}, nil
+	rc := &RowChange{Name: d.Name, Table: d.Table, Snapshot: d.Snapshot, Target: d.scan,
+		Plan: m.changes(actions), Merge: true, Predicate: cond.String()}
+	if len(m.extra) > 0 {
+		rc.Schema = m.evolvedSchema()
+	}
+	return rc, nil
+}
+
+// usesStar reports whether a WHEN clause is UPDATE SET * or INSERT *.
+func usesStar(clauses []*pg.Node) bool {
+	for _, n := range clauses {
+		for _, t := range n.GetMergeWhenClause().TargetList {
+			if t.GetResTarget().Name == MergeStarColumn {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// newSourceColumns are the visible source columns whose names the target
+// lacks (compared ignoring case, as Delta column names are).
+func (m *mergeBinding) newSourceColumns() []int {
+	var out []int
+	for j, c := range m.srcOut[:m.ns-1] {
+		if c.Hidden {
+			continue
+		}
+		known := false
+		for _, t := range m.d.scan.Out[:m.width] {
+			known = known || strings.EqualFold(t.Name, c.Name)
+		}
+		if !known {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// extraType is the column type schema evolution gives source column j.
+func (m *mergeBinding) extraType(j int) types.T {
+	if t := m.srcOut[j].T; t.Kind != types.Unknown {
+		return t
+	}
+	return types.TText
+}
+
+// evolvedSchema is the target's schema with the new source columns.
+func (m *mergeBinding) evolvedSchema() *arrow.Schema {
+	fields := append([]arrow.Field{}, m.d.scan.Schema.Fields()...)
+	for _, j := range m.extra {
+		fields = append(fields, types.Field(m.srcOut[j].Name, m.extraType(j), true))
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+// withExtra appends the values of the new columns to an action's row: the
+// source's for a star action, NULL otherwise.
+func (m *mergeBinding) withExtra(vals []Expr, star bool) []Expr {
+	for _, j := range m.extra {
+		t := m.extraType(j)
+		if star {
+			vals = append(vals, &Cast{Arg: &ColumnRef{Index: m.nt + j, Name: m.srcOut[j].Name, T: m.srcOut[j].T}, T: t})
+		} else {
+			vals = append(vals, &Literal{T: t})
+		}
+	}
+	return vals
 }
 
 // withPresenceMarker appends a hidden TRUE column to the source: after an
@@ -157,10 +233,14 @@ func (m *mergeBinding) bindClause(c *pg.MergeWhenClause) (mergeAction, error) {
 		a.kind = ChangeDelete
 	case pg.CmdType_CMD_UPDATE:
 		a.kind = ChangeUpdate
-		a.vals, err = m.updateValues(c.TargetList, side)
+		if a.vals, err = m.updateValues(c.TargetList, side); err == nil {
+			a.vals = m.withExtra(a.vals, usesStar([]*pg.Node{{Node: &pg.Node_MergeWhenClause{MergeWhenClause: c}}}))
+		}
 	case pg.CmdType_CMD_INSERT:
 		a.kind = ChangeInsert
-		a.vals, err = m.insertValues(c.TargetList, c.Values, side)
+		if a.vals, err = m.insertValues(c.TargetList, c.Values, side); err == nil {
+			a.vals = m.withExtra(a.vals, usesStar([]*pg.Node{{Node: &pg.Node_MergeWhenClause{MergeWhenClause: c}}}))
+		}
 	default:
 		err = sqlerr.New(sqlerr.FeatureNotSupported, "MERGE action %s is not supported", c.CommandType)
 	}
@@ -378,8 +458,11 @@ func (m *mergeBinding) changes(actions []mergeAction) Plan {
 		}
 	}
 	hexprs, hout := changeHeader(kind, m.width, m.width+1)
-	for c := range m.width {
-		col := m.d.scan.Out[c]
+	cols := append([]OutCol{}, m.d.scan.Out[:m.width]...)
+	for _, j := range m.extra {
+		cols = append(cols, OutCol{Name: m.srcOut[j].Name, T: m.extraType(j)})
+	}
+	for c, col := range cols {
 		v := &Case{Else: &Literal{T: col.T}, T: col.T}
 		for i, ac := range actions {
 			if ac.vals != nil {

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/lodedb/lode/catalog"
 	"github.com/lodedb/lode/catalog/types"
 	"github.com/lodedb/lode/storage/delta"
@@ -31,6 +33,9 @@ type RowChange struct {
 	Merge bool
 	// Predicate is the statement's condition as text, for DESCRIBE HISTORY.
 	Predicate string
+	// Schema, when set, is the table's schema with the columns MERGE's
+	// schema evolution adds; the new values have its columns.
+	Schema *arrow.Schema
 }
 
 // changeHeader is the kind, file ordinal and row position columns.
