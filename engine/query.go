@@ -54,6 +54,9 @@ func (s *Session) planLogical(lp planner.Plan) (*plannedQuery, error) {
 
 func (s *Session) taskContext(ctx context.Context) *exec.TaskContext {
 	tc := exec.NewTaskContext(ctx, s.evalContext(), s.workers(), s.batchSize())
+	if v, err := s.set.get("lode.query_memory_limit"); err == nil {
+		tc.MemoryLimit, _ = parseMemory(v)
+	}
 	tc.Env = &catalog.VirtualEnv{
 		Cat: s.eng.cat, Database: s.database, User: s.user,
 		Setting: func(name string) (string, bool) {

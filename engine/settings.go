@@ -2,6 +2,7 @@ package engine
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,6 +57,39 @@ var settingDefs = []setting{
 	{name: "lc_numeric", def: "C"},
 	{name: "lc_time", def: "C"},
 	{name: "lode.batch_size", def: ""},
+	// lode.query_memory_limit bounds what one sort holds before it
+	// spills sorted runs to disk (PostgreSQL's memory units: kB, MB, GB).
+	{name: "lode.query_memory_limit", def: "2GB", check: checkMemory},
+	{name: "lode.schema_auto_merge", def: "off"},
+}
+
+// checkMemory validates a memory size setting: a number of bytes or one
+// with PostgreSQL's units (kB, MB, GB, TB; 1024-based); 0 is unlimited.
+func checkMemory(v string) (string, error) {
+	if _, err := parseMemory(v); err != nil {
+		return "", err
+	}
+	return v, nil
+}
+
+func parseMemory(v string) (int64, error) {
+	s := strings.TrimSpace(v)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"kB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"TB", 1 << 40}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for a memory size: \"%s\"", v).WithHint(
+			`Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".`)
+	}
+	return n * mult, nil
 }
 
 func readOnly(name string) func(string) (string, error) {

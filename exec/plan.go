@@ -38,6 +38,10 @@ type TaskContext struct {
 	Env       *catalog.VirtualEnv // for virtual relations (pg_catalog, …)
 	Workers   int                 // parallelism for pipeline breakers and scans
 	BatchSize int                 // rows per batch produced by sources
+	// MemoryLimit bounds what one blocking operator (a sort) holds in
+	// memory before it spills to SpillDir; 0 means no limit.
+	MemoryLimit int64
+	SpillDir    string // "" is the system's temporary directory
 
 	mu     sync.Mutex
 	shared map[PhysicalPlan]any

@@ -3,9 +3,11 @@ package exec
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -49,6 +51,9 @@ type sortPlan struct {
 	keys   []SortKey
 	schema *arrow.Schema
 	limit  int64 // < 0: no limit
+	// Spills counts the sorted runs written to disk (EXPLAIN ANALYZE,
+	// tests).
+	Spills atomic.Int64
 }
 
 // NewSort sorts the input by keys (stable for equal keys); one output
@@ -73,27 +78,53 @@ func (s *sortPlan) Open(tc *TaskContext, partition int) (Operator, error) {
 }
 
 type sortOp struct {
-	s     *sortPlan
-	tc    *TaskContext
-	mem   memory.Allocator
-	done  bool
-	all   arrow.Record // every kept row, partitions concatenated
-	order []int32      // output order (rows of all)
-	pos   int
-	out   arrow.Record
+	s      *sortPlan
+	tc     *TaskContext
+	mem    memory.Allocator
+	done   bool
+	all    arrow.Record // every kept row, partitions concatenated
+	order  []int32      // output order (rows of all)
+	pos    int
+	out    arrow.Record
+	merger *runMerger // set when the sort spilled: output comes from disk
 }
 
 // sortRun is what one child partition collected.
 type sortRun struct {
-	recs []arrow.Record
-	rows int
+	recs  []arrow.Record
+	rows  int
+	bytes int64
 }
 
 func (r *sortRun) release() {
 	for _, rec := range r.recs {
 		rec.Release()
 	}
-	r.recs, r.rows = nil, 0
+	r.recs, r.rows, r.bytes = nil, 0, 0
+}
+
+// SpilledSortRuns counts the sorted runs every sort in this process has
+// written to disk (a server metric; tests read it too).
+var SpilledSortRuns atomic.Int64
+
+// sortSpill is the spilling state of one sort execution.
+type sortSpill struct {
+	held atomic.Int64 // bytes of the rows held in memory, all partitions
+	mu   sync.Mutex
+	runs []spillRun
+}
+
+func (sp *sortSpill) add(run spillRun) {
+	sp.mu.Lock()
+	sp.runs = append(sp.runs, run)
+	sp.mu.Unlock()
+}
+
+func (sp *sortSpill) removeFiles() {
+	for _, r := range sp.runs {
+		os.Remove(r.path)
+	}
+	sp.runs = nil
 }
 
 // prune keeps only the first limit rows of the run (TopN).
@@ -135,7 +166,10 @@ func takeRecord(mem memory.Allocator, rec arrow.Record, idx []int32) arrow.Recor
 	return out
 }
 
-func (s *sortPlan) run(tc *TaskContext, mem memory.Allocator) (arrow.Record, []int32, error) {
+// run collects and sorts the input. It returns the rows and their order,
+// or, when the rows outgrew the task's memory limit, a merger over the
+// sorted runs spilled to disk.
+func (s *sortPlan) run(tc *TaskContext, mem memory.Allocator) (arrow.Record, []int32, *runMerger, error) {
 	runs := make([]sortRun, max(1, s.child.Partitions()))
 	defer func() {
 		for i := range runs {
@@ -146,6 +180,10 @@ func (s *sortPlan) run(tc *TaskContext, mem memory.Allocator) (arrow.Record, []i
 	if s.limit >= 0 {
 		pruneAt = max(int(min(s.limit, 1<<30))*2, tc.BatchSize, 1024)
 	}
+	sp := &sortSpill{}
+	// A partition spills once the sort's rows pass the limit and it holds
+	// at least its share of them.
+	share := tc.MemoryLimit / int64(len(runs))
 	err := DrainPartitions(tc, s.child, func(p int, b batch.Batch) error {
 		rec, err := batch.Compact(mem, b)
 		if err != nil {
@@ -154,13 +192,41 @@ func (s *sortPlan) run(tc *TaskContext, mem memory.Allocator) (arrow.Record, []i
 		r := &runs[p]
 		r.recs = append(r.recs, rec)
 		r.rows += int(rec.NumRows())
-		if pruneAt >= 0 && r.rows >= pruneAt {
-			return s.prune(mem, r)
+		if pruneAt >= 0 {
+			if r.rows >= pruneAt {
+				return s.prune(mem, r)
+			}
+			return nil
 		}
-		return nil
+		if tc.MemoryLimit <= 0 {
+			return nil
+		}
+		size := recordBytes(rec)
+		r.bytes += size
+		if sp.held.Add(size) <= tc.MemoryLimit || r.bytes < share {
+			return nil
+		}
+		return s.spill(tc, mem, sp, r)
 	})
 	if err != nil {
-		return nil, nil, err
+		sp.removeFiles()
+		return nil, nil, nil, err
+	}
+	if len(sp.runs) > 0 {
+		for p := range runs {
+			if runs[p].rows > 0 {
+				if err := s.spill(tc, mem, sp, &runs[p]); err != nil {
+					sp.removeFiles()
+					return nil, nil, nil, err
+				}
+			}
+		}
+		m, err := newRunMerger(mem, s.child.Schema(), s.keys, sp.runs)
+		if err != nil {
+			sp.removeFiles()
+			return nil, nil, nil, err
+		}
+		return nil, nil, m, nil
 	}
 	// one record holding every run, run p at rows [bounds[p], bounds[p+1])
 	var recs []arrow.Record
@@ -170,11 +236,11 @@ func (s *sortPlan) run(tc *TaskContext, mem memory.Allocator) (arrow.Record, []i
 		bounds = append(bounds, bounds[len(bounds)-1]+r.rows)
 	}
 	if len(recs) == 0 || bounds[len(bounds)-1] == 0 {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	all, err := concatRecords(mem, s.child.Schema(), recs)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	sorted := make([][]int32, len(runs))
 	var wg sync.WaitGroup
@@ -195,9 +261,23 @@ func (s *sortPlan) run(tc *TaskContext, mem memory.Allocator) (arrow.Record, []i
 	wg.Wait()
 	if err := tc.Ctx.Err(); err != nil {
 		all.Release()
-		return nil, nil, cancelErr(err)
+		return nil, nil, nil, cancelErr(err)
 	}
-	return all, mergeRuns(newRowCmp(all, s.keys), sorted, s.limit), nil
+	return all, mergeRuns(newRowCmp(all, s.keys), sorted, s.limit), nil, nil
+}
+
+// spill writes a partition's rows as a sorted run and frees them.
+func (s *sortPlan) spill(tc *TaskContext, mem memory.Allocator, sp *sortSpill, r *sortRun) error {
+	run, err := writeSortedRun(mem, tc.SpillDir, s.child.Schema(), r.recs, s.keys, max(tc.BatchSize, 1))
+	if err != nil {
+		return err
+	}
+	sp.add(run)
+	s.Spills.Add(1)
+	SpilledSortRuns.Add(1)
+	sp.held.Add(-r.bytes)
+	r.release()
+	return nil
 }
 
 // mergeRuns k-way merges sorted index runs (a binary heap of run heads).
@@ -260,15 +340,24 @@ func (o *sortOp) Next(ctx context.Context) (batch.Batch, error) {
 	if !o.done {
 		o.done = true
 		if o.s.limit != 0 {
-			all, order, err := o.s.run(o.tc, o.mem)
+			all, order, merger, err := o.s.run(o.tc, o.mem)
 			if err != nil {
 				return batch.Batch{}, err
 			}
-			o.all, o.order = all, order
+			o.all, o.order, o.merger = all, order, merger
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return batch.Batch{}, cancelErr(err)
+	}
+	if o.merger != nil {
+		rec, err := o.merger.next(ctx, max(o.tc.BatchSize, 1))
+		if err != nil || rec == nil {
+			return batch.Batch{}, err
+		}
+		o.out = array.NewRecord(o.s.schema, rec.Columns(), rec.NumRows())
+		rec.Release()
+		return batch.Batch{Rec: o.out}, nil
 	}
 	if o.pos >= len(o.order) {
 		return batch.Batch{}, nil
@@ -289,6 +378,10 @@ func (o *sortOp) Close() error {
 	if o.all != nil {
 		o.all.Release()
 		o.all = nil
+	}
+	if o.merger != nil {
+		o.merger.close()
+		o.merger = nil
 	}
 	return nil
 }

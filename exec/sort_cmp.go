@@ -36,13 +36,17 @@ func (c rowCmp) cmp(i, j int32) int {
 
 // keyCmp builds a comparator for one column, specialised by type; NULLs go
 // first or last regardless of the direction, as the key says.
-func keyCmp(arr arrow.Array, k SortKey) func(i, j int) int {
-	vc := valueCmp(arr)
+func keyCmp(arr arrow.Array, k SortKey) func(i, j int) int { return keyPairCmp(arr, arr, k) }
+
+// keyPairCmp compares row i of x with row j of y (two arrays of one type:
+// the external sort merges runs read back from disk) by one sort key.
+func keyPairCmp(x, y arrow.Array, k SortKey) func(i, j int) int {
+	vc := pairCmp(x, y)
 	if k.Desc {
 		asc := vc
-		vc = func(i, j int) int { return asc(j, i) }
+		vc = func(i, j int) int { return -asc(i, j) }
 	}
-	if arr.NullN() == 0 {
+	if x.NullN() == 0 && y.NullN() == 0 {
 		return vc
 	}
 	nullSide := 1
@@ -50,7 +54,7 @@ func keyCmp(arr arrow.Array, k SortKey) func(i, j int) int {
 		nullSide = -1
 	}
 	return func(i, j int) int {
-		ni, nj := arr.IsNull(i), arr.IsNull(j)
+		ni, nj := x.IsNull(i), y.IsNull(j)
 		switch {
 		case ni && nj:
 			return 0
@@ -63,14 +67,14 @@ func keyCmp(arr arrow.Array, k SortKey) func(i, j int) int {
 	}
 }
 
-func fixedCmp[T int16 | int32 | int64 | arrow.Date32 | arrow.Timestamp](v []T) func(i, j int) int {
-	return func(i, j int) int { return cmp.Compare(v[i], v[j]) }
+func fixedCmp[T int16 | int32 | int64 | arrow.Date32 | arrow.Timestamp](x, y []T) func(i, j int) int {
+	return func(i, j int) int { return cmp.Compare(x[i], y[j]) }
 }
 
 // floatCmp orders NaN above every number and equal to itself (PostgreSQL).
-func floatCmp[T float32 | float64](v []T) func(i, j int) int {
+func floatCmp[T float32 | float64](x, y []T) func(i, j int) int {
 	return func(i, j int) int {
-		a, b := v[i], v[j]
+		a, b := x[i], y[j]
 		if a < b {
 			return -1
 		}
@@ -90,37 +94,44 @@ func floatCmp[T float32 | float64](v []T) func(i, j int) int {
 	}
 }
 
-func valueCmp(arr arrow.Array) func(i, j int) int {
-	switch a := arr.(type) {
+// valueCmp compares two values of one array in ascending order.
+func valueCmp(arr arrow.Array) func(i, j int) int { return pairCmp(arr, arr) }
+
+// pairCmp compares value i of x with value j of y (arrays of one type) in
+// ascending order, without looking at NULLs.
+func pairCmp(x, y arrow.Array) func(i, j int) int {
+	switch a := x.(type) {
 	case *array.Int16:
-		return fixedCmp(a.Int16Values())
+		return fixedCmp(a.Int16Values(), y.(*array.Int16).Int16Values())
 	case *array.Int32:
-		return fixedCmp(a.Int32Values())
+		return fixedCmp(a.Int32Values(), y.(*array.Int32).Int32Values())
 	case *array.Int64:
-		return fixedCmp(a.Int64Values())
+		return fixedCmp(a.Int64Values(), y.(*array.Int64).Int64Values())
 	case *array.Date32:
-		return fixedCmp(a.Date32Values())
+		return fixedCmp(a.Date32Values(), y.(*array.Date32).Date32Values())
 	case *array.Timestamp:
-		return fixedCmp(a.TimestampValues())
+		return fixedCmp(a.TimestampValues(), y.(*array.Timestamp).TimestampValues())
 	case *array.Float32:
-		return floatCmp(a.Float32Values())
+		return floatCmp(a.Float32Values(), y.(*array.Float32).Float32Values())
 	case *array.Float64:
-		return floatCmp(a.Float64Values())
+		return floatCmp(a.Float64Values(), y.(*array.Float64).Float64Values())
 	case *array.Decimal128:
-		v := a.Values()
-		return func(i, j int) int { return v[i].Cmp(v[j]) }
+		v, w := a.Values(), y.(*array.Decimal128).Values()
+		return func(i, j int) int { return v[i].Cmp(w[j]) }
 	case *array.String:
-		offs, data := batch.StringBuffers(a)
+		xo, xd := batch.StringBuffers(a)
+		yo, yd := batch.StringBuffers(y.(*array.String))
 		return func(i, j int) int {
-			return bytes.Compare(data[offs[i]:offs[i+1]], data[offs[j]:offs[j+1]])
+			return bytes.Compare(xd[xo[i]:xo[i+1]], yd[yo[j]:yo[j+1]])
 		}
 	case *array.Boolean:
+		b := y.(*array.Boolean)
 		return func(i, j int) int {
-			x, y := a.Value(i), a.Value(j)
+			v, w := a.Value(i), b.Value(j)
 			switch {
-			case x == y:
+			case v == w:
 				return 0
-			case !x:
+			case !v:
 				return -1
 			}
 			return 1
@@ -128,11 +139,11 @@ func valueCmp(arr arrow.Array) func(i, j int) int {
 	case *array.List:
 		// PostgreSQL's array order: element by element (NULL elements
 		// after the others), then the shorter array first.
-		vals := a.ListValues()
-		ec := keyCmp(vals, SortKey{})
+		b := y.(*array.List)
+		ec := keyPairCmp(a.ListValues(), b.ListValues(), SortKey{})
 		return func(i, j int) int {
 			si, ei := a.ValueOffsets(i)
-			sj, ej := a.ValueOffsets(j)
+			sj, ej := b.ValueOffsets(j)
 			for ; si < ei && sj < ej; si, sj = si+1, sj+1 {
 				if c := ec(int(si), int(sj)); c != 0 {
 					return c
@@ -141,11 +152,12 @@ func valueCmp(arr arrow.Array) func(i, j int) int {
 			return cmpInt(ei-si, ej-sj)
 		}
 	case *array.MonthDayNanoInterval:
+		b := y.(*array.MonthDayNanoInterval)
 		return func(i, j int) int {
-			return types.IntervalFromArrow(a.Value(i)).Compare(types.IntervalFromArrow(a.Value(j)))
+			return types.IntervalFromArrow(a.Value(i)).Compare(types.IntervalFromArrow(b.Value(j)))
 		}
 	}
-	panic(fmt.Sprintf("exec: cannot sort %s", arr.DataType()))
+	panic(fmt.Sprintf("exec: cannot sort %s", x.DataType()))
 }
 
 func cmpInt(x, y int64) int {

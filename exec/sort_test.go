@@ -3,6 +3,7 @@ package exec
 import (
 	"fmt"
 	"math"
+	"os"
 	"math/rand"
 	"reflect"
 	"slices"
@@ -73,9 +74,37 @@ func keysOf(rows []string) []string {
 	return out
 }
 
+// orderOf is what must come out in the same order from any number of
+// input partitions: every column but the id for the in-memory sort (its
+// merge breaks ties by input position), only the sort key columns when
+// the sort spills (runs from different partitions are cut and merged in
+// an order that depends on timing).
+func orderOf(rows []string, plan PhysicalPlan) []string {
+	sp, ok := plan.(*sortPlan)
+	if !ok || sortTestMemoryLimit == 0 {
+		return keysOf(rows)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		cells := strings.Split(r, "|")
+		var ks []string
+		for _, k := range sp.keys {
+			ks = append(ks, cells[k.Col])
+		}
+		out[i] = strings.Join(ks, "|")
+	}
+	return out
+}
+
 // runSortCase checks the exact stable order with one input partition and,
 // with several, the same key order and (for a full sort; TopN may cut
 // between equal keys) the same rows.
+// sortTestMemoryLimit, when set, runs the sort cases with that memory
+// limit (TestSortSpills: every batch spills, so every case goes through
+// the external merge).
+var sortTestMemoryLimit int64
+var sortTestSpillDir string
+
 func runSortCase(t *testing.T, in opsInput, mk func(PhysicalPlan) PhysicalPlan, want []int, full bool) {
 	var ref []string
 	haveRef := false
@@ -85,7 +114,13 @@ func runSortCase(t *testing.T, in opsInput, mk func(PhysicalPlan) PhysicalPlan, 
 			defer mem.AssertSize(t, 0)
 			src, done := in.source(mem, c.parts, c.bs, c.sel)
 			defer done()
-			got, err := opsRun(t, opsTC(mem, c.bs), mk(src))
+			tc := opsTC(mem, c.bs)
+			tc.MemoryLimit, tc.SpillDir = sortTestMemoryLimit, sortTestSpillDir
+			plan := mk(src)
+			got, err := opsRun(t, tc, plan)
+			if sp, ok := plan.(*sortPlan); ok && sortTestMemoryLimit > 0 && sp.limit < 0 && len(in.rows) > 0 && sp.Spills.Load() == 0 {
+				t.Fatal("the sort did not spill under a 1-byte memory limit")
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +138,7 @@ func runSortCase(t *testing.T, in opsInput, mk func(PhysicalPlan) PhysicalPlan, 
 			if !haveRef {
 				t.Fatal("no reference run")
 			}
-			if !reflect.DeepEqual(keysOf(got), keysOf(ref)) {
+			if !reflect.DeepEqual(orderOf(got, plan), orderOf(ref, plan)) {
 				t.Fatalf("key order\n%v\nwant\n%v", got, ref)
 			}
 			if full && !reflect.DeepEqual(sorted(got), sorted(ref)) && (len(got) != 0 || len(ref) != 0) {
@@ -180,5 +215,29 @@ func TestSortString(t *testing.T) {
 	}
 	if NewSort(s, nil, nil).Partitions() != 1 {
 		t.Fatal("sort has one partition")
+	}
+}
+
+// TestSortSpills runs every sort case as an external sort: with a 1-byte
+// memory limit each input batch becomes a sorted run on disk and the
+// output is the merge of the runs. Results (and, with one input
+// partition, the stable order) must match the in-memory sort's, no Arrow
+// memory may leak, and no spill file may be left behind.
+func TestSortSpills(t *testing.T) {
+	dir := t.TempDir()
+	sortTestMemoryLimit, sortTestSpillDir = 1, dir
+	defer func() { sortTestMemoryLimit, sortTestSpillDir = 0, "" }()
+	for _, sc := range sortCases() {
+		t.Run(sc.name, func(t *testing.T) {
+			runSortCase(t, sc.in, func(src PhysicalPlan) PhysicalPlan { return NewSort(src, sc.keys, sc.in.schema) }, sc.want, true)
+		})
+	}
+	t.Run("random", TestSortRandom)
+	left, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 0 {
+		t.Fatalf("%d spill files left behind", len(left))
 	}
 }

@@ -77,6 +77,13 @@ func New(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
+// WithHint returns a copy of e with a HINT.
+func (e *Error) WithHint(hint string) *Error {
+	c := *e
+	c.Hint = hint
+	return &c
+}
+
 // WithPosition returns a copy of e pointing at a 1-based character offset.
 func (e *Error) WithPosition(pos int) *Error {
 	c := *e
