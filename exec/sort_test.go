@@ -3,8 +3,8 @@ package exec
 import (
 	"fmt"
 	"math"
-	"os"
 	"math/rand"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
