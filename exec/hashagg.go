@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/lodedb/lode/catalog/types"
 	"github.com/lodedb/lode/exec/batch"
 )
@@ -88,7 +89,11 @@ type aggShared struct {
 	once     sync.Once
 	err      error
 	partials []*aggPartial
+	spill    *aggSpill // nil: no memory limit (or no group columns)
 }
+
+// spilled reports whether the build wrote rows to disk.
+func (sh *aggShared) spilled() bool { return sh.spill != nil && len(sh.spill.files) > 0 }
 
 func (h *hashAggregate) keyTypes() []arrow.DataType {
 	in := h.child.Schema()
@@ -169,6 +174,10 @@ func (h *hashAggregate) consume(p *aggPartial, b batch.Batch) error {
 
 func (h *hashAggregate) build(tc *TaskContext, sh *aggShared) {
 	parts := make([]*aggPartial, max(1, h.child.Partitions()))
+	if len(h.groupCols) > 0 && tc.MemoryLimit > 0 {
+		sh.spill = h.newAggSpill(tc)
+	}
+	mem := allocOf(tc)
 	sh.err = DrainPartitions(tc, h.child, func(part int, b batch.Batch) error {
 		p := parts[part]
 		if p == nil {
@@ -178,14 +187,36 @@ func (h *hashAggregate) build(tc *TaskContext, sh *aggShared) {
 			}
 			parts[part] = p
 		}
-		return h.consume(p, b)
+		sp := sh.spill
+		if sp == nil {
+			return h.consume(p, b)
+		}
+		if sp.frozen.Load() {
+			return h.consumeFrozen(mem, sp, p, b)
+		}
+		before := p.groups()
+		if err := h.consume(p, b); err != nil {
+			return err
+		}
+		sp.grew(p.groups() - before)
+		return nil
 	})
 	sh.partials = parts
+	if sh.spill != nil {
+		if err := sh.spill.finish(); err != nil && sh.err == nil {
+			sh.err = err
+		}
+		if sh.err != nil {
+			sh.spill.removeFiles()
+		}
+	}
 }
 
 // mergePartition merges radix partition part of every partial into one
-// table and returns the output record (nil when it has no groups).
-func (h *hashAggregate) mergePartition(tc *TaskContext, sh *aggShared, part int) (arrow.Record, error) {
+// table and returns the output record (nil when it has no groups). With
+// sub ≥ 0 (after spilling) it takes only the groups of that
+// sub-partition, and adds the rows spilled for (part, sub).
+func (h *hashAggregate) mergePartition(tc *TaskContext, sh *aggShared, part, sub int) (arrow.Record, error) {
 	states, err := h.newStates()
 	if err != nil {
 		return nil, err
@@ -213,7 +244,7 @@ func (h *hashAggregate) mergePartition(tc *TaskContext, sh *aggShared, part int)
 		} else {
 			for g, hv := range p.table.hashes {
 				gmap[g] = -1
-				if radixPart(hv, h.parts) == part {
+				if radixPart(hv, h.parts) == part && (sub < 0 || aggSubPart(hv) == sub) {
 					gmap[g] = table.insertFrom(p.table, int32(g))
 				}
 			}
@@ -226,10 +257,16 @@ func (h *hashAggregate) mergePartition(tc *TaskContext, sh *aggShared, part int)
 			}
 		}
 	}
+	mem := allocOf(tc)
+	if sub >= 0 {
+		var err error
+		if ngroups, err = h.addSpilled(mem, sh.spill, part, sub, table, states); err != nil {
+			return nil, err
+		}
+	}
 	if ngroups == 0 {
 		return nil, nil
 	}
-	mem := allocOf(tc)
 	cols := make([]arrow.Array, 0, h.schema.NumFields())
 	defer func() {
 		for _, c := range cols {
@@ -253,6 +290,35 @@ func (h *hashAggregate) mergePartition(tc *TaskContext, sh *aggShared, part int)
 	return array.NewRecord(h.schema, cols, int64(ngroups)), nil
 }
 
+// addSpilled aggregates the rows spilled for (part, sub) into table and
+// states and returns the number of groups.
+func (h *hashAggregate) addSpilled(mem memory.Allocator, sp *aggSpill, part, sub int, table *hashTable, states []aggState) (int, error) {
+	enc := newKeyEncoder(h.keyTypes())
+	keyArrs := make([]arrow.Array, len(h.groupCols))
+	var gids []int32
+	err := sp.readSpilled(mem, part, sub, func(rec arrow.Record) error {
+		n := int(rec.NumRows())
+		gids = growSlice(gids, n)
+		for i, c := range h.groupCols {
+			keyArrs[i] = rec.Column(c)
+		}
+		enc.encode(keyArrs, nil, n, nil)
+		table.findOrInsert(enc, gids)
+		for i, a := range h.aggs {
+			states[i].resize(table.groups())
+			var arr arrow.Array
+			if a.Arg >= 0 {
+				arr = rec.Column(a.Arg)
+			}
+			if err := states[i].update(arr, nil, n, gids); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return table.groups(), err
+}
+
 func (h *hashAggregate) Open(tc *TaskContext, partition int) (Operator, error) {
 	for _, dt := range h.keyTypes() {
 		if err := keyTypeError(dt); err != nil {
@@ -272,6 +338,7 @@ type hashAggOp struct {
 	rec   arrow.Record
 	slice arrow.Record
 	pos   int64
+	sub   int // after spilling: the next sub-partition to merge
 }
 
 func (o *hashAggOp) Next(ctx context.Context) (batch.Batch, error) {
@@ -285,14 +352,30 @@ func (o *hashAggOp) Next(ctx context.Context) (batch.Batch, error) {
 		if o.sh.err != nil {
 			return batch.Batch{}, o.sh.err
 		}
-		rec, err := o.h.mergePartition(o.tc, o.sh, o.part)
-		if err != nil {
-			return batch.Batch{}, err
+		if !o.sh.spilled() {
+			rec, err := o.h.mergePartition(o.tc, o.sh, o.part, -1)
+			if err != nil {
+				return batch.Batch{}, err
+			}
+			o.rec = rec
 		}
-		o.rec = rec
 	}
 	if err := ctx.Err(); err != nil {
 		return batch.Batch{}, cancelErr(err)
+	}
+	// After spilling, sub-partitions are merged and emitted one by one.
+	for o.sh.spilled() && (o.rec == nil || o.pos >= o.rec.NumRows()) && o.sub < aggSpillFanout {
+		if o.rec != nil {
+			o.rec.Release()
+			o.rec = nil
+		}
+		rec, err := o.h.mergePartition(o.tc, o.sh, o.part, o.sub)
+		o.sh.spill.removePart(o.part, o.sub)
+		o.sub++
+		if err != nil {
+			return batch.Batch{}, err
+		}
+		o.rec, o.pos = rec, 0
 	}
 	if o.rec == nil || o.pos >= o.rec.NumRows() {
 		return batch.Batch{}, nil
@@ -311,6 +394,11 @@ func (o *hashAggOp) Close() error {
 	if o.rec != nil {
 		o.rec.Release()
 		o.rec = nil
+	}
+	if o.sh.spilled() {
+		for ; o.sub < aggSpillFanout; o.sub++ {
+			o.sh.spill.removePart(o.part, o.sub)
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package exec
 import (
 	"fmt"
 	"math"
+	"os"
 	"reflect"
 	"testing"
 
@@ -31,6 +32,34 @@ func aggOutSchema(in opsInput, keys []int, aggs []AggSpec) []types.T {
 		ts = append(ts, a.Out)
 	}
 	return ts
+}
+
+// aggTestMemoryLimit, when set, runs the aggregation cases under that
+// memory limit (TestHashAggregateSpills).
+var aggTestMemoryLimit int64
+var aggTestSpillDir string
+
+// TestHashAggregateSpills re-runs every aggregation case with a 1-byte
+// memory limit: the tables freeze after the first batch, rows of new
+// groups go to spill files and are aggregated sub-partition by
+// sub-partition. Results must be the same, memory must not leak and no
+// spill file may be left.
+func TestHashAggregateSpills(t *testing.T) {
+	dir := t.TempDir()
+	aggTestMemoryLimit, aggTestSpillDir = 1, dir
+	defer func() { aggTestMemoryLimit, aggTestSpillDir = 0, "" }()
+	before := SpilledAggRows.Load()
+	TestHashAggregate(t)
+	if SpilledAggRows.Load() == before {
+		t.Fatal("no aggregation spilled under a 1-byte limit")
+	}
+	left, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 0 {
+		t.Fatalf("%d spill files left behind", len(left))
+	}
 }
 
 func TestHashAggregate(t *testing.T) {
@@ -214,7 +243,9 @@ func TestHashAggregate(t *testing.T) {
 					src, done := tcase.in.source(mem, c.parts, c.bs, c.sel)
 					defer done()
 					plan := NewHashAggregate(src, tcase.keys, tcase.aggs, opsSchema(aggOutSchema(tcase.in, tcase.keys, tcase.aggs)...))
-					got, err := opsRun(t, opsTC(mem, c.bs), plan)
+					tc := opsTC(mem, c.bs)
+					tc.MemoryLimit, tc.SpillDir = aggTestMemoryLimit, aggTestSpillDir
+					got, err := opsRun(t, tc, plan)
 					if tcase.wantErr != "" {
 						if sqlerr.Code(err) != tcase.wantErr {
 							t.Fatalf("want error %s, got %v", tcase.wantErr, err)
