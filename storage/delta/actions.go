@@ -23,6 +23,10 @@ type Action struct {
 	MetaData   *Metadata      `json:"metaData,omitempty"`
 	Add        *AddFile       `json:"add,omitempty"`
 	Remove     *RemoveFile    `json:"remove,omitempty"`
+	// Txn and DomainMetadata are carried into checkpoints (see
+	// checkpoint_state.go); replay itself ignores them.
+	Txn            *Txn            `json:"txn,omitempty"`
+	DomainMetadata *DomainMetadata `json:"domainMetadata,omitempty"`
 	// Sidecar and CheckpointMetadata appear only in v2 checkpoints.
 	Sidecar            *Sidecar       `json:"sidecar,omitempty"`
 	CheckpointMetadata map[string]any `json:"checkpointMetadata,omitempty"`

@@ -37,5 +37,5 @@ func (t *Table) SetSchema(ctx context.Context, snap *Snapshot, schema *arrow.Sch
 	if p := protocolFor(schema); p.MinWriterVersion > snap.protocol.MinWriterVersion || p.MinReaderVersion > snap.protocol.MinReaderVersion {
 		actions = append(actions, Action{Protocol: p})
 	}
-	return t.commit(ctx, snap.version, actions)
+	return t.commit(ctx, snap, actions)
 }

@@ -129,7 +129,7 @@ func (a *Append) Commit(ctx context.Context, operation string, params map[string
 	for i := range a.files {
 		actions = append(actions, Action{Add: &a.files[i]})
 	}
-	v, err := a.t.commit(ctx, a.snap.version, actions)
+	v, err := a.t.commit(ctx, a.snap, actions)
 	if err != nil {
 		// A conflict or cancellation means nothing was published; other
 		// errors may have happened after the commit became visible.
