@@ -81,13 +81,16 @@ type AddFile struct {
 
 // RemoveFile is the remove action (a tombstone).
 type RemoveFile struct {
-	Path                 string             `json:"path"`
-	DeletionTimestamp    *int64             `json:"deletionTimestamp,omitempty"`
-	DataChange           bool               `json:"dataChange"`
-	ExtendedFileMetadata bool               `json:"extendedFileMetadata,omitempty"`
-	PartitionValues      map[string]*string `json:"partitionValues,omitempty"`
-	Size                 *int64             `json:"size,omitempty"`
-	DeletionVector       json.RawMessage    `json:"deletionVector,omitempty"`
+	Path                 string `json:"path"`
+	DeletionTimestamp    *int64 `json:"deletionTimestamp,omitempty"`
+	DataChange           bool   `json:"dataChange"`
+	ExtendedFileMetadata bool   `json:"extendedFileMetadata,omitempty"`
+	// PartitionValues must be present (an empty object for an
+	// unpartitioned table) when ExtendedFileMetadata is true, as Lode
+	// always writes it; omitempty would drop an empty map.
+	PartitionValues map[string]*string `json:"partitionValues"`
+	Size            *int64             `json:"size,omitempty"`
+	DeletionVector  json.RawMessage    `json:"deletionVector,omitempty"`
 }
 
 // encodeActions renders a commit file: one JSON document per line.

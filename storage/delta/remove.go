@@ -23,7 +23,7 @@ func (a *Append) Remove(f DataFile) {
 		DeletionTimestamp:    &now,
 		DataChange:           true,
 		ExtendedFileMetadata: true,
-		PartitionValues:      f.PartitionValues,
+		PartitionValues:      orEmpty(f.PartitionValues),
 		Size:                 &size,
 	})
 }
