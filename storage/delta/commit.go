@@ -26,7 +26,7 @@ func (t *Table) commit(ctx context.Context, read *Snapshot, actions []Action) (i
 	removing := map[string]bool{}
 	for _, a := range actions {
 		if a.Remove != nil {
-			removing[a.Remove.Path] = true
+			removing[canonicalPath(a.Remove.Path)] = true
 		}
 	}
 	data, err := encodeActions(actions)
@@ -51,7 +51,7 @@ func (t *Table) commit(ctx context.Context, read *Snapshot, actions []Action) (i
 			return 0, err
 		}
 		for _, a := range winner {
-			if a.Remove != nil && removing[a.Remove.Path] {
+			if a.Remove != nil && removing[canonicalPath(a.Remove.Path)] {
 				return 0, sqlerr.New(sqlerr.SerializationFailure,
 					"could not serialize access: a concurrent transaction rewrote file %s of table %s (version %d)", a.Remove.Path, t.dir, v)
 			}

@@ -19,7 +19,7 @@ func (a *Append) Remove(f DataFile) {
 	now := time.Now().UnixMilli()
 	size := f.Size
 	a.removes = append(a.removes, RemoveFile{
-		Path:                 f.Path,
+		Path:                 logPath(f.Path),
 		DeletionTimestamp:    &now,
 		DataChange:           true,
 		ExtendedFileMetadata: true,
@@ -39,10 +39,7 @@ func (a *Append) AddExisting(f DataFile) error {
 	if f.NumRecords >= 0 {
 		stats = fmt.Sprintf(`{"numRecords":%d}`, f.NumRecords)
 	}
-	path := f.Path
-	if !strings.HasPrefix(path, "/") {
-		path = (&url.URL{Path: f.Path}).EscapedPath()
-	}
+	path := logPath(f.Path)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.files = append(a.files, AddFile{Path: path, PartitionValues: orEmpty(f.PartitionValues), Size: f.Size,
@@ -59,4 +56,13 @@ func orEmpty(m map[string]*string) map[string]*string {
 		return map[string]*string{}
 	}
 	return m
+}
+
+// logPath is a DataFile path (URL-decoded) as the log writes it: relative
+// paths URL-encoded, as the protocol requires of add and remove paths.
+func logPath(p string) string {
+	if strings.HasPrefix(p, "/") {
+		return p
+	}
+	return (&url.URL{Path: p}).EscapedPath()
 }
