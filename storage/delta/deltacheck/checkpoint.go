@@ -28,13 +28,14 @@ var (
 		"add": {"stats": "utf8", "tags": "map", "deletionVector": "struct", "baseRowId": "int64",
 			"defaultRowCommitVersion": "int64", "stats_parsed": "struct", "partitionValues_parsed": "struct"},
 		"remove": {"deletionTimestamp": "int64", "extendedFileMetadata": "bool", "partitionValues": "map",
-			"size": "int64", "deletionVector": "struct", "stats": "utf8", "tags": "map"},
+			"size": "int64", "deletionVector": "struct", "stats": "utf8", "tags": "map", "baseRowId": "int64",
+			"defaultRowCommitVersion": "int64"},
 		"metaData": {"name": "utf8", "description": "utf8", "createdTime": "int64"},
 		"protocol": {"readerFeatures": "list", "writerFeatures": "list"},
 		"txn":      {"lastUpdated": "int64"},
 	}
 	cpDVFields = map[string]string{"storageType": "utf8", "pathOrInlineDv": "utf8", "offset": "int32",
-		"sizeInBytes": "int32", "cardinality": "int64"}
+		"sizeInBytes": "int32", "cardinality": "int64", "maxRowIndex": "int64"}
 )
 
 func checkpointFile(v int64) string { return fmt.Sprintf("_delta_log/%020d.checkpoint.parquet", v) }
