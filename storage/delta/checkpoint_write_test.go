@@ -363,3 +363,51 @@ func TestCheckpointTombstoneRetention(t *testing.T) {
 		t.Errorf("tombstones after the retention = %d, want 0", n)
 	}
 }
+
+// TestCheckpointCarriesTxnAndDomains: the latest txn per application and
+// the live domainMetadata (not removed ones) survive into a checkpoint,
+// and a snapshot started from it still has the live files.
+func TestCheckpointCarriesTxnAndDomains(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	tbl, err := Create(ctx, dir, testSchema(), CreateOptions{Configuration: map[string]string{PropCheckpointInterval: "100"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	commitRows(t, tbl, 0, 3)
+	ts := int64(1700000000000)
+	for v, acts := range map[int64][]Action{
+		2: {{Txn: &Txn{AppID: "stream-a", Version: 4, LastUpdated: &ts}}, {Txn: &Txn{AppID: "stream-b", Version: 1}},
+			{DomainMetadata: &DomainMetadata{Domain: "keep", Configuration: `{"k":1}`}},
+			{DomainMetadata: &DomainMetadata{Domain: "gone", Configuration: `{}`}}},
+		3: {{Txn: &Txn{AppID: "stream-a", Version: 5}}, {DomainMetadata: &DomainMetadata{Domain: "gone", Configuration: `{}`, Removed: true}}},
+	} {
+		data, _ := encodeActions(acts)
+		if err := tbl.store.PutIfAbsent(ctx, commitName(v), data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tbl.WriteCheckpoint(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	acts, err := readCheckpoint(ctx, tbl.store, &checkpointRef{version: 3, kind: checkpointClassic, files: []string{classicCheckpointName(3)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range acts {
+		switch {
+		case a.Txn != nil:
+			got = append(got, fmt.Sprintf("txn %s@%d", a.Txn.AppID, a.Txn.Version))
+		case a.DomainMetadata != nil:
+			got = append(got, fmt.Sprintf("domain %s %s removed=%v", a.DomainMetadata.Domain, a.DomainMetadata.Configuration, a.DomainMetadata.Removed))
+		}
+	}
+	if want := `[txn stream-a@5 txn stream-b@1 domain keep {"k":1} removed=false]`; fmt.Sprint(got) != want {
+		t.Errorf("checkpoint txn/domains = %v, want %s", got, want)
+	}
+	snap, err := tbl.Snapshot(ctx)
+	if err != nil || snap.Version() != 3 || len(readTable(t, snap, dir)) != 3 {
+		t.Errorf("snapshot from the checkpoint: %v, %v", snap, err)
+	}
+}
