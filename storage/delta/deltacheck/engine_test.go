@@ -182,6 +182,38 @@ func TestLodeDefaultsAndNtzFollowTheProtocol(t *testing.T) {
 	sameRows(t, "d", liveText(t, rep, ts), want)
 }
 
+// TestLodeMaintenanceCommitsFollowTheProtocol covers the other commit
+// kinds: CREATE TABLE AS SELECT, INSERT OVERWRITE, TRUNCATE, RESTORE (which
+// re-adds old files) and VACUUM, at a checkpoint interval of 2.
+func TestLodeMaintenanceCommitsFollowTheProtocol(t *testing.T) {
+	wh, s := lodeTable(t,
+		`CREATE TABLE src (k integer, label text, at timestamptz)`,
+		`INSERT INTO src SELECT x, 'l' || x, TIMESTAMPTZ '2024-01-01 00:00:00+00' + x * INTERVAL '1 hour' FROM generate_series(1, 500) g(x)`,
+		`CREATE TABLE c AS SELECT * FROM src WHERE k % 2 = 0`,
+		`CREATE TABLE m (k integer, label text, at timestamptz) TBLPROPERTIES ('delta.checkpointInterval' = '2')`,
+		`INSERT INTO m SELECT * FROM c`,
+		`INSERT INTO m SELECT * FROM src WHERE k % 5 = 0`,
+		`INSERT OVERWRITE m SELECT * FROM src WHERE k < 100`,
+		`UPDATE m SET label = NULL WHERE k < 10`,
+		`TRUNCATE m`,
+		`INSERT INTO m VALUES (1, 'one', NULL)`,
+		`RESTORE TABLE m TO VERSION AS OF 4`,
+		`DELETE FROM m WHERE k > 90`,
+	)
+	crep := validate(t, filepath.Join(wh, "main", "public", "c"))
+	cwant, cts := selectText(t, s, "c")
+	sameRows(t, "c", liveText(t, crep, cts), cwant)
+	rep := validate(t, filepath.Join(wh, "main", "public", "m"))
+	if len(rep.Checkpoints) < 3 {
+		t.Errorf("checked checkpoints %v, want at least 3", rep.Checkpoints)
+	}
+	want, ts := selectText(t, s, "m")
+	if len(want) == 0 {
+		t.Fatal("the table is empty; the scenario did not do what it meant to")
+	}
+	sameRows(t, "m", liveText(t, rep, ts), want)
+}
+
 // TestValidatorCatchesViolations breaks a valid table in the ways the
 // validator exists to catch, one at a time, and checks each is reported:
 // the validator is not a check that cannot fail.
