@@ -67,6 +67,7 @@ func (s *Session) runOptimize(ctx context.Context, st planner.Statement, o *plan
 		return nil, err
 	}
 	app := tab.NewAppend(snap)
+	app.Rearrange = true // compaction changes no data
 	// One writer, so the rows land in as few files as the target size allows.
 	if _, err := s.fillAppend(ctx, app, snap, snap.Schema(), name.Table, exec.Gather(q.physical)); err != nil {
 		app.Abort()

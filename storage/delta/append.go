@@ -28,6 +28,10 @@ type Append struct {
 	// first NewFileWriter. Zero means the defaults.
 	TargetFileRows int64
 	RowGroupRows   int64
+	// Rearrange marks a commit that only moves existing rows between
+	// files (OPTIMIZE): its adds and removes say dataChange=false, so
+	// streaming readers do not see the rows as new.
+	Rearrange bool
 
 	t     *Table
 	snap  *Snapshot
@@ -124,9 +128,11 @@ func (a *Append) Commit(ctx context.Context, operation string, params map[string
 		"txnId":      uuid.NewString(),
 	}})
 	for i := range a.removes {
+		a.removes[i].DataChange = !a.Rearrange
 		actions = append(actions, Action{Remove: &a.removes[i]})
 	}
 	for i := range a.files {
+		a.files[i].DataChange = !a.Rearrange
 		actions = append(actions, Action{Add: &a.files[i]})
 	}
 	v, err := a.t.commit(ctx, a.snap, actions)
