@@ -80,6 +80,10 @@ type state struct {
 	live     map[string]map[string]any // by path + DV id
 	order    []string
 	everAdd  map[string]bool // paths ever added (to catch removes of unknown files)
+	// added is the last add of every file ever added, in order: files no
+	// longer live are still checked against their stats while they exist.
+	added      map[string]map[string]any
+	addedOrder []string
 }
 
 // Validate checks the table in dir and returns every violation found; the
@@ -102,7 +106,7 @@ func Validate(dir string) (*Report, error) {
 	if len(versions) == 0 {
 		return nil, fmt.Errorf("deltacheck: %s has no commit files", dir)
 	}
-	st := &state{live: map[string]map[string]any{}, everAdd: map[string]bool{}}
+	st := &state{live: map[string]map[string]any{}, everAdd: map[string]bool{}, added: map[string]map[string]any{}}
 	first := versions[0]
 	if first != 0 {
 		// The log was cleaned up: start from the checkpoint at first
@@ -141,8 +145,9 @@ func Validate(dir string) (*Report, error) {
 	}
 	checkFeatures(r, st)
 	validateLastCheckpoint(r, dir)
-	for _, a := range r.Live {
-		checkDataFile(r, dir, a, st)
+	for _, k := range st.addedOrder {
+		_, live := st.live[k]
+		checkDataFile(r, dir, st.added[k], st, live)
 	}
 	return r, nil
 }
@@ -171,6 +176,10 @@ func validateCommit(r *Report, dir string, v int64, st *state) {
 		r.addf(name, 0, "the last action is not terminated by a newline")
 	}
 	counts := map[string]int{}
+	// dataChange=false promises the added records are the removed ones
+	// rearranged (PROTOCOL.md, add action): their record counts must match.
+	var rearranged, removedRecords int64
+	anyRearranged, allCounted := false, true
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, 1<<30)
 	line := 0
@@ -197,6 +206,12 @@ func validateCommit(r *Report, dir string, v int64, st *state) {
 				continue
 			}
 			counts[kind]++
+			if (kind == "add" || kind == "remove") && act["dataChange"] == true {
+				counts["dataChange"+kind]++
+			}
+			if kind == "commitInfo" && act["operation"] == "OPTIMIZE" {
+				counts["optimize"]++
+			}
 			loc := func(format string, args ...any) { r.addf(name, line, kind+": "+format, args...) }
 			switch kind {
 			case "commitInfo":
@@ -211,11 +226,22 @@ func validateCommit(r *Report, dir string, v int64, st *state) {
 				st.metadata = act
 			case "add":
 				checkAdd(loc, act, st)
+				if act["dataChange"] == false {
+					anyRearranged = true
+					n, ok := statsRecords(act)
+					rearranged += n
+					allCounted = allCounted && ok
+				}
 				st.applyAdd(act)
 			case "remove":
 				checkRemove(loc, act)
 				if !st.everAdd[fileKey(act)] {
 					loc("removes %v, which no earlier action added", act["path"])
+				}
+				if prev, ok := st.live[fileKey(act)]; ok {
+					n, counted := statsRecords(prev)
+					removedRecords += n
+					allCounted = allCounted && counted
 				}
 				st.applyRemove(act)
 			case "txn":
@@ -243,6 +269,15 @@ func validateCommit(r *Report, dir string, v int64, st *state) {
 		if counts[kind] > 1 {
 			r.addf(name, 0, "%d %s actions; at most one is allowed", counts[kind], kind)
 		}
+	}
+	if anyRearranged && allCounted && counts["add"] > 0 && rearranged != removedRecords && counts["dataChangeadd"] == 0 {
+		r.addf(name, 0, "adds with dataChange=false hold %d records, the files removed held %d", rearranged, removedRecords)
+	}
+	// Not the protocol's letter but Delta's contract with streaming
+	// readers: a compaction changes no data, so its actions say so.
+	if counts["optimize"] > 0 && counts["dataChangeadd"]+counts["dataChangeremove"] > 0 {
+		r.addf(name, 0, "OPTIMIZE writes %d add/remove actions with dataChange=true; a rearrangement must say dataChange=false",
+			counts["dataChangeadd"]+counts["dataChangeremove"])
 	}
 	if v == 0 && (counts["metaData"] != 1 || counts["protocol"] != 1) {
 		r.addf(name, 0, "version 0 must have a protocol and a metaData action")
@@ -282,8 +317,26 @@ func (st *state) applyAdd(a map[string]any) {
 	}
 	st.live[k] = a
 	st.everAdd[k] = true
+	if _, ok := st.added[k]; !ok {
+		st.addedOrder = append(st.addedOrder, k)
+	}
+	st.added[k] = a
 }
 
 func (st *state) applyRemove(a map[string]any) {
 	delete(st.live, fileKey(a))
+}
+
+// statsRecords is an add's stats.numRecords; ok=false without stats.
+func statsRecords(a map[string]any) (int64, bool) {
+	s, ok := a["stats"].(string)
+	if !ok {
+		return 0, false
+	}
+	fs, err := decodeStats(s)
+	if err != nil {
+		return 0, false
+	}
+	n, err := fs.NumRecords.Int64()
+	return n, err == nil
 }

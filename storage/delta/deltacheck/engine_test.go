@@ -222,6 +222,7 @@ func TestValidatorCatchesViolations(t *testing.T) {
 		`CREATE TABLE x (id integer, name text, CHECK (id > 0))`,
 		`INSERT INTO x VALUES (1, 'a'), (2, NULL), (3, 'c')`,
 		`INSERT INTO x VALUES (4, 'd')`,
+		`OPTIMIZE x`,
 	)
 	dir := filepath.Join(wh, "main", "public", "x")
 	if err := validate(t, dir).Err(); err != nil {
@@ -229,8 +230,20 @@ func TestValidatorCatchesViolations(t *testing.T) {
 	}
 	commit1 := filepath.Join(dir, "_delta_log", "00000000000000000001.json")
 	commit0 := filepath.Join(dir, "_delta_log", "00000000000000000000.json")
+	commit3 := filepath.Join(dir, "_delta_log", "00000000000000000003.json")
 	orig1, _ := os.ReadFile(commit1)
 	orig0, _ := os.ReadFile(commit0)
+	orig3, _ := os.ReadFile(commit3)
+	// The OPTIMIZE commit without its first remove: the compacted file
+	// then holds more records than the files it claims to replace.
+	lines3 := strings.SplitAfter(string(orig3), "\n")
+	var firstRemove string
+	for _, l := range lines3 {
+		if strings.HasPrefix(l, `{"remove":`) {
+			firstRemove = l
+			break
+		}
+	}
 	cases := []struct {
 		name, file, old, new, want string
 	}{
@@ -244,14 +257,13 @@ func TestValidatorCatchesViolations(t *testing.T) {
 		{"unencoded path", commit1, `"path":"part-`, `"path":"a b/part-`, "is not URL-encoded"},
 		{"remove of an unknown file", commit1, `{"add":{"path":"`, `{"remove":{"dataChange":true,"path":"nope.parquet"}}` + "\n" + `{"add":{"path":"`, "which no earlier action added"},
 		{"CHECK without checkConstraints", commit0, `"writerFeatures":["checkConstraints"]`, `"writerFeatures":[]`, "lacks writer feature checkConstraints"},
+		{"OPTIMIZE claiming a data change", commit3, `"dataChange":false`, `"dataChange":true`, "a rearrangement must say dataChange=false"},
+		{"rearrangement adding records", commit3, firstRemove, "", "adds with dataChange=false hold 4 records, the files removed held 1"},
 		{"bad schemaString", commit0, `\"type\":\"integer\"`, `\"type\":\"int4\"`, "not a valid Delta schema"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			orig := orig1
-			if c.file == commit0 {
-				orig = orig0
-			}
+			orig := map[string][]byte{commit0: orig0, commit1: orig1, commit3: orig3}[c.file]
 			if !strings.Contains(string(orig), c.old) {
 				t.Fatalf("the commit does not contain %q:\n%s", c.old, orig)
 			}
