@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lodedb/lode/storage/objstore"
 )
 
 // crcOrCompactedRE matches the other per-version log files cleanup
@@ -23,8 +25,10 @@ var crcOrCompactedRE = regexp.MustCompile(`^(?:(\d{20})\.crc|\d{20}\.(\d{20})\.c
 // Every version from that checkpoint on stays reconstructible (the
 // checkpoint plus the commits after it), so time travel to any version
 // committed within the retention keeps working. Files go oldest first, so
-// a crash part way leaves a log without gaps. It returns the number of
-// files deleted; delta.enableExpiredLogCleanup = false turns it off.
+// a crash part way leaves a log without gaps. Temporary files crashed
+// writers left behind go once they are as old as the retention. It returns
+// the number of files deleted; delta.enableExpiredLogCleanup = false turns
+// it off.
 func (t *Table) CleanupExpiredLogs(ctx context.Context, conf map[string]string, now time.Time) (int, error) {
 	if strings.EqualFold(strings.TrimSpace(conf[PropEnableExpiredLogCleanup]), "false") {
 		return 0, nil
@@ -59,6 +63,12 @@ func (t *Table) CleanupExpiredLogs(ctx context.Context, conf map[string]string, 
 				cpTime[key] = o.ModTime
 			}
 			files = append(files, logFile{o.Name, p.version})
+			continue
+		}
+		if strings.HasPrefix(base, objstore.TempPrefix) && !o.ModTime.After(cutoff) {
+			// A commit or checkpoint a crashed writer staged and never
+			// published; a live one exists for milliseconds, not days.
+			files = append(files, logFile{o.Name, -1})
 			continue
 		}
 		if m := crcOrCompactedRE.FindStringSubmatch(base); m != nil {

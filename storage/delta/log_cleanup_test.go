@@ -103,15 +103,22 @@ func TestLogCleanupKeepsRetainedVersions(t *testing.T) {
 	if n, _ := tbl.CleanupExpiredLogs(ctx, conf, time.Now().Add(29*24*time.Hour)); n != 0 {
 		t.Errorf("deleted %d files within the default retention", n)
 	}
+	// A temp file a crashed writer left, written long ago.
+	stale := filepath.Join(dir, "_delta_log", ".tmp-123456")
+	os.WriteFile(stale, []byte("{}"), 0o644)
+	os.Chtimes(stale, time.Now().Add(-31*24*time.Hour), time.Now().Add(-31*24*time.Hour))
 	later := time.Now().Add(31 * 24 * time.Hour)
 	if n, _ := tbl.CleanupExpiredLogs(ctx, map[string]string{PropEnableExpiredLogCleanup: "false"}, later); n != 0 {
 		t.Errorf("deleted %d files with cleanup disabled", n)
 	}
-	// 31 days later the checkpoint at 10 is the boundary: 0..9 and the
-	// checkpoint at 5 go.
+	// 31 days later the checkpoint at 10 is the boundary: 0..9, the
+	// checkpoint at 5 and the stale temp file go.
 	n, err = tbl.CleanupExpiredLogs(ctx, conf, later)
-	if err != nil || n != 11 {
-		t.Errorf("deleted %d files, want 11 (%v); log %v", n, err, logNames(t, dir))
+	if err != nil || n != 12 {
+		t.Errorf("deleted %d files, want 12 (%v); log %v", n, err, logNames(t, dir))
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Errorf("the stale temp file was kept")
 	}
 	snap, err := tbl.Snapshot(ctx)
 	if err != nil || snap.Version() != 12 || len(readTable(t, snap, dir)) != 24 {
