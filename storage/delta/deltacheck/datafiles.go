@@ -84,6 +84,16 @@ func checkDataFile(r *Report, dir string, a map[string]any, st *state, live bool
 	}
 }
 
+// PhysicalName is the name field f has in data files, stats and
+// partition values under the table's column mapping mode.
+func (r *Report) PhysicalName(f *Field) string {
+	mode := r.Configuration["delta.columnMapping.mode"]
+	if mode == "" {
+		mode = "none"
+	}
+	return f.Physical(mode)
+}
+
 // LiveColumns are the columns of one live file in the table's logical
 // schema order: Cols[i] is nil when the file lacks column i (added later,
 // so NULL) or when i is a partition column (its value is in Partition).
@@ -100,10 +110,6 @@ type LiveColumns struct {
 func (r *Report) ReadLive(fn func(LiveColumns) error) error {
 	if r.Schema == nil {
 		return fmt.Errorf("deltacheck: no schema")
-	}
-	mode := r.Configuration["delta.columnMapping.mode"]
-	if mode == "" {
-		mode = "none"
 	}
 	for _, a := range r.Live {
 		p, _ := a["path"].(string)
@@ -126,7 +132,7 @@ func (r *Report) ReadLive(fn func(LiveColumns) error) error {
 			}
 		}
 		for _, f := range r.Schema.Fields {
-			idx := tbl.Schema().FieldIndices(f.Physical(mode))
+			idx := tbl.Schema().FieldIndices(r.PhysicalName(f))
 			if len(idx) != 1 {
 				lc.Cols = append(lc.Cols, nil)
 				continue

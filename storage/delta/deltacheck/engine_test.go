@@ -79,7 +79,7 @@ func liveText(t *testing.T, rep *deltacheck.Report, ts []types.T) []string {
 			for c, col := range lc.Cols {
 				switch {
 				case col == nil:
-					if v := lc.Partition[rep.Schema.Fields[c].Name]; v != nil {
+					if v := lc.Partition[rep.PhysicalName(rep.Schema.Fields[c])]; v != nil {
 						vals = append(vals, *v)
 					} else {
 						vals = append(vals, "NULL")
