@@ -115,6 +115,8 @@ func (s *Session) runExtension(ctx context.Context, st planner.Statement) (*Resu
 		return s.runRestore(ctx, st, x)
 	case *planner.DescribeHistoryStmt:
 		return s.runDescribeHistory(ctx, st, x)
+	case *planner.DescribeDetailStmt:
+		return s.runDescribeDetail(ctx, st, x)
 	case *planner.CreateExternalStmt:
 		rv := nameToRangeVar(x.Name)
 		name := s.binder(st).ResolveTable(rv)

@@ -65,6 +65,7 @@ func (s *Session) runOptimize(ctx context.Context, st planner.Statement, o *plan
 		}
 	}
 	app := rc.Table.NewAppend(snap)
+	app.Rearrange = true // compaction and Z-ordering change no data
 	removed, err := s.compactPartitions(ctx, rc, app, files, zcols)
 	if err != nil {
 		app.Abort()

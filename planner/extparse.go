@@ -80,7 +80,7 @@ var (
 	reDeltaPath       = regexp.MustCompile("(?i)\\bdelta\\.`([^`]+)`")
 	reCreateCatalog   = regexp.MustCompile(`(?is)^\s*create\s+catalog\s+(if\s+not\s+exists\s+)?(\S+)\s*$`)
 	reDropCatalog     = regexp.MustCompile(`(?is)^\s*drop\s+catalog\s+(if\s+exists\s+)?(\S+?)(\s+cascade|\s+restrict)?\s*$`)
-	reExtLead         = regexp.MustCompile(`(?is)^\s*((create|drop)\s+catalog\b|create\s+(external\s+)?table\s+\S+\s+using\s+delta\b|describe\s+history\b|restore\b|optimize\b|vacuum\s+\S+\s*(retain|dry|$)|alter\s+table\s+\S+\s+(set|unset)\s+tblproperties\b)`)
+	reExtLead         = regexp.MustCompile(`(?is)^\s*((create|drop)\s+catalog\b|create\s+(external\s+)?table\s+\S+\s+using\s+delta\b|describe\s+(history|detail)\b|restore\b|optimize\b|vacuum\s+\S+\s*(retain|dry|$)|alter\s+table\s+\S+\s+(set|unset)\s+tblproperties\b)`)
 )
 
 // parseExtension reports whether text is an extension statement (ok) and
@@ -125,6 +125,9 @@ func parseExtension(text string) (stmt any, ok bool, err error) {
 	if m := reDescribeHistory.FindStringSubmatch(text); m != nil {
 		parts, err := nameParts(m[1])
 		return &DescribeHistoryStmt{Name: parts}, true, err
+	}
+	if st, ok, err := parseDescribeDetail(text); ok {
+		return st, true, err
 	}
 	if m := reCreateExternal.FindStringSubmatch(text); m != nil {
 		var parts []string

@@ -23,6 +23,10 @@ type Action struct {
 	MetaData   *Metadata      `json:"metaData,omitempty"`
 	Add        *AddFile       `json:"add,omitempty"`
 	Remove     *RemoveFile    `json:"remove,omitempty"`
+	// Txn and DomainMetadata are carried into checkpoints (see
+	// checkpoint_state.go); replay itself ignores them.
+	Txn            *Txn            `json:"txn,omitempty"`
+	DomainMetadata *DomainMetadata `json:"domainMetadata,omitempty"`
 	// Sidecar and CheckpointMetadata appear only in v2 checkpoints.
 	Sidecar            *Sidecar       `json:"sidecar,omitempty"`
 	CheckpointMetadata map[string]any `json:"checkpointMetadata,omitempty"`
@@ -77,13 +81,16 @@ type AddFile struct {
 
 // RemoveFile is the remove action (a tombstone).
 type RemoveFile struct {
-	Path                 string             `json:"path"`
-	DeletionTimestamp    *int64             `json:"deletionTimestamp,omitempty"`
-	DataChange           bool               `json:"dataChange"`
-	ExtendedFileMetadata bool               `json:"extendedFileMetadata,omitempty"`
-	PartitionValues      map[string]*string `json:"partitionValues,omitempty"`
-	Size                 *int64             `json:"size,omitempty"`
-	DeletionVector       json.RawMessage    `json:"deletionVector,omitempty"`
+	Path                 string `json:"path"`
+	DeletionTimestamp    *int64 `json:"deletionTimestamp,omitempty"`
+	DataChange           bool   `json:"dataChange"`
+	ExtendedFileMetadata bool   `json:"extendedFileMetadata,omitempty"`
+	// PartitionValues must be present (an empty object for an
+	// unpartitioned table) when ExtendedFileMetadata is true, as Lode
+	// always writes it; omitempty would drop an empty map.
+	PartitionValues map[string]*string `json:"partitionValues"`
+	Size            *int64             `json:"size,omitempty"`
+	DeletionVector  json.RawMessage    `json:"deletionVector,omitempty"`
 }
 
 // encodeActions renders a commit file: one JSON document per line.

@@ -57,7 +57,7 @@ func (t *Table) SetMetadata(ctx context.Context, snap *Snapshot, schema *arrow.S
 	if p := upgradeProtocol(&snap.protocol, protocolFor(schema, conf)); p != nil {
 		actions = append(actions, Action{Protocol: p})
 	}
-	return t.commit(ctx, snap.version, actions)
+	return t.commit(ctx, snap, actions)
 }
 
 // renamedPartitionColumns follows the partition columns through a schema

@@ -29,6 +29,10 @@ type Append struct {
 	// Metrics are extra operationMetrics for the commit (e.g. MERGE's
 	// numTargetRowsUpdated), as strings like Spark writes them.
 	Metrics map[string]string
+	// Rearrange marks a commit that only moves existing rows between
+	// files (OPTIMIZE): its adds and removes say dataChange=false, so
+	// streaming readers do not see the rows as new.
+	Rearrange bool
 
 	t      *Table
 	snap   *Snapshot
@@ -176,15 +180,17 @@ func (a *Append) Commit(ctx context.Context, operation string, params map[string
 		actions = append(actions, Action{MetaData: a.newMeta})
 	}
 	for i := range a.removes {
+		a.removes[i].DataChange = !a.Rearrange
 		actions = append(actions, Action{Remove: &a.removes[i]})
 	}
 	for i := range a.files {
+		a.files[i].DataChange = !a.Rearrange
 		actions = append(actions, Action{Add: &a.files[i]})
 	}
 	for i := range readds {
 		actions = append(actions, Action{Add: &readds[i]})
 	}
-	v, err := a.t.commit(ctx, a.snap.version, actions)
+	v, err := a.t.commit(ctx, a.snap, actions)
 	if err != nil {
 		// A conflict or cancellation means nothing was published; other
 		// errors may have happened after the commit became visible.

@@ -140,10 +140,11 @@ func parquetActions(ctx context.Context, data []byte) ([]Action, error) {
 	return out, tr.Err()
 }
 
-// knownCheckpointColumn are the action kinds replay uses.
+// knownCheckpointColumn are the action kinds replay (and the checkpoint
+// writer, which carries txn and domainMetadata forward) uses.
 var knownCheckpointColumn = map[string]bool{
 	"add": true, "remove": true, "metaData": true, "protocol": true,
-	"sidecar": true, "checkpointMetadata": true,
+	"sidecar": true, "checkpointMetadata": true, "txn": true, "domainMetadata": true,
 }
 
 // statsFromParsed fills an add's JSON stats from stats_parsed when a

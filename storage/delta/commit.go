@@ -17,14 +17,16 @@ const maxCommitAttempts = 1000
 // writer got there first, the winners are checked for conflicts: an append
 // (blind, adding new files only) conflicts only with changes to the
 // protocol or metadata, so it moves on to the next version by itself.
-// It returns the version written.
-func (t *Table) commit(ctx context.Context, readVersion int64, actions []Action) (int64, error) {
+// It returns the version written; log maintenance (checkpoints, cleanup)
+// follows a successful commit and cannot fail it.
+func (t *Table) commit(ctx context.Context, read *Snapshot, actions []Action) (int64, error) {
+	readVersion := read.version
 	// Files this commit removes: a concurrent commit that removed any of
 	// them too (a DELETE/UPDATE/OPTIMIZE of the same data) is a conflict.
 	removing := map[string]bool{}
 	for _, a := range actions {
 		if a.Remove != nil {
-			removing[a.Remove.Path] = true
+			removing[canonicalPath(a.Remove.Path)] = true
 		}
 	}
 	data, err := encodeActions(actions)
@@ -38,6 +40,7 @@ func (t *Table) commit(ctx context.Context, readVersion int64, actions []Action)
 		}
 		err := t.store.PutIfAbsent(ctx, commitName(v), data)
 		if err == nil {
+			t.afterCommit(ctx, configAt(read, actions), v)
 			return v, nil
 		}
 		if !errors.Is(err, objstore.ErrExists) {
@@ -48,7 +51,7 @@ func (t *Table) commit(ctx context.Context, readVersion int64, actions []Action)
 			return 0, err
 		}
 		for _, a := range winner {
-			if a.Remove != nil && removing[a.Remove.Path] {
+			if a.Remove != nil && removing[canonicalPath(a.Remove.Path)] {
 				return 0, sqlerr.New(sqlerr.SerializationFailure,
 					"could not serialize access: a concurrent transaction rewrote file %s of table %s (version %d)", a.Remove.Path, t.dir, v)
 			}

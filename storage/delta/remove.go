@@ -19,11 +19,11 @@ func (a *Append) Remove(f DataFile) {
 	now := time.Now().UnixMilli()
 	size := f.Size
 	a.removes = append(a.removes, RemoveFile{
-		Path:                 f.Path,
+		Path:                 logPath(f.Path),
 		DeletionTimestamp:    &now,
 		DataChange:           true,
 		ExtendedFileMetadata: true,
-		PartitionValues:      addActionOf(f).PartitionValues,
+		PartitionValues:      orEmpty(addActionOf(f).PartitionValues),
 		Size:                 &size,
 		// The file's current deletion vector is part of its identity:
 		// without it the remove would not match the live add.
@@ -42,10 +42,7 @@ func (a *Append) AddExisting(f DataFile) error {
 	if f.NumRecords >= 0 {
 		stats = fmt.Sprintf(`{"numRecords":%d}`, f.NumRecords)
 	}
-	path := f.Path
-	if !strings.HasPrefix(path, "/") {
-		path = (&url.URL{Path: f.Path}).EscapedPath()
-	}
+	path := logPath(f.Path)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.files = append(a.files, AddFile{Path: path, PartitionValues: orEmpty(f.PartitionValues), Size: f.Size,
@@ -62,4 +59,13 @@ func orEmpty(m map[string]*string) map[string]*string {
 		return map[string]*string{}
 	}
 	return m
+}
+
+// logPath is a DataFile path (URL-decoded) as the log writes it: relative
+// paths URL-encoded, as the protocol requires of add and remove paths.
+func logPath(p string) string {
+	if strings.HasPrefix(p, "/") {
+		return p
+	}
+	return (&url.URL{Path: p}).EscapedPath()
 }

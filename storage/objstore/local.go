@@ -50,6 +50,12 @@ func (l *Local) PutIfAbsent(ctx context.Context, name string, data []byte) error
 	return err
 }
 
+// Put publishes data under name atomically, replacing an existing object:
+// readers see the old bytes or the new ones.
+func (l *Local) Put(ctx context.Context, name string, data []byte) error {
+	return WriteFileAtomic(l.path(name), data, true)
+}
+
 // List lists the directory part of prefix (not recursively).
 func (l *Local) List(ctx context.Context, prefix string) ([]ObjectInfo, error) {
 	dir, base := path.Split(prefix)

@@ -45,6 +45,9 @@ type ReaderAtCloser interface {
 type Store interface {
 	Get(ctx context.Context, name string) ([]byte, error)
 	PutIfAbsent(ctx context.Context, name string, data []byte) error
+	// Put publishes data under name atomically, replacing what is there
+	// (hint files such as _delta_log/_last_checkpoint).
+	Put(ctx context.Context, name string, data []byte) error
 	// List returns the objects directly under the directory part of prefix
 	// whose names start with prefix, sorted by name.
 	List(ctx context.Context, prefix string) ([]ObjectInfo, error)
