@@ -166,3 +166,19 @@ func simpleTypeString(raw json.RawMessage) string {
 	}
 	return dt.Type
 }
+
+// checkNestedMappingSwitch refuses to turn column mapping on for a table
+// with nested columns: the protocol wants a physical name on every nested
+// field too, which Lode would have to add inside types it does not own.
+func checkNestedMappingSwitch(snap *Snapshot, conf map[string]string) error {
+	if snap.mapping.mode != "none" || conf[ConfColumnMappingMode] == "" || conf[ConfColumnMappingMode] == "none" {
+		return nil
+	}
+	for _, f := range snap.Schema().Fields() {
+		if nestedDeltaType(f) != "" {
+			return sqlerr.New(sqlerr.FeatureNotSupported,
+				"cannot enable column mapping (needed by DROP COLUMN and RENAME COLUMN): column %q has a nested Delta type, which Lode reads but does not change", f.Name)
+		}
+	}
+	return nil
+}
