@@ -88,7 +88,8 @@ func (f *File) Close() error {
 }
 
 // Schema is the file's top-level primitive columns with their natural Arrow
-// types. Columns Lode cannot read yet (nested, unsigned) are left out.
+// types. Nested columns (readable by ReadRowGroup, but with no statistics
+// Lode uses) and columns Lode cannot read (unsigned) are left out.
 func (f *File) Schema() *arrow.Schema { return f.schema }
 
 // NumRows is the file's row count.
