@@ -29,6 +29,9 @@ func (t *Table) SetMetadata(ctx context.Context, snap *Snapshot, schema *arrow.S
 	if conf == nil {
 		conf = map[string]string{}
 	}
+	if err := checkNestedMappingSwitch(snap, conf); err != nil {
+		return 0, err
+	}
 	schema, err := assignColumnMapping(schema, conf, snap.mapping.mode == "none")
 	if err != nil {
 		return 0, err

@@ -74,6 +74,9 @@ func (t *Table) NewAppend(snap *Snapshot) *Append {
 		a.err = checkMappingWrite(snap)
 	}
 	if a.err == nil {
+		a.err = checkNestedWrite(snap)
+	}
+	if a.err == nil {
 		a.layout, a.err = newPartitionLayout(snap)
 	}
 	a.fileSchema = fileSchemaOf(snap, a.layout)

@@ -45,9 +45,16 @@ func schemaString(s *arrow.Schema) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("delta: column %q: %w", f.Name, err)
 		}
-		name, err := deltaTypeName(t)
-		if err != nil {
-			return "", fmt.Errorf("delta: column %q: %w", f.Name, err)
+		var typ json.RawMessage
+		if raw := nestedDeltaType(f); raw != "" && (t.Kind == types.Text || t.Kind == types.Array) {
+			// A nested column Lode only reads: its Delta type as it was.
+			typ = json.RawMessage(raw)
+		} else {
+			name, err := deltaTypeName(t)
+			if err != nil {
+				return "", fmt.Errorf("delta: column %q: %w", f.Name, err)
+			}
+			typ, _ = json.Marshal(name)
 		}
 		md := map[string]any{}
 		switch {
@@ -70,7 +77,6 @@ func schemaString(s *arrow.Schema) (string, error) {
 			}
 			md[metaColumnID] = id
 		}
-		typ, _ := json.Marshal(name)
 		st.Fields = append(st.Fields, structField{Name: f.Name, Type: typ, Nullable: f.Nullable, Metadata: md})
 	}
 	b, err := json.Marshal(st)
@@ -165,7 +171,12 @@ func parseSchema(s string) (*arrow.Schema, error) {
 	for _, f := range st.Fields {
 		var name string
 		if err := json.Unmarshal(f.Type, &name); err != nil {
-			return nil, fmt.Errorf("delta: column %q: nested types are not supported yet", f.Name)
+			t, keys, vals, err := nestedColumnType(f.Type)
+			if err != nil {
+				return nil, fmt.Errorf("delta: column %q: %w", f.Name, err)
+			}
+			fields = append(fields, withDeltaMetadata(types.Field(f.Name, t, f.Nullable), f, keys, vals))
+			continue
 		}
 		t, err := sqlTypeOf(name)
 		if err != nil {
@@ -180,24 +191,28 @@ func parseSchema(s string) (*arrow.Schema, error) {
 				t = lt
 			}
 		}
-		field := types.Field(f.Name, t, f.Nullable)
-		// Metadata a schema change must carry over: the default, and the
-		// column mapping identity (a renamed column keeps its physical
-		// name and id).
-		keys, vals := field.Metadata.Keys(), field.Metadata.Values()
-		if d, ok := f.Metadata[MetaColumnDefault].(string); ok {
-			keys, vals = append(keys, MetaColumnDefault), append(vals, d)
-		}
-		if p, ok := f.Metadata[metaPhysicalName].(string); ok {
-			keys, vals = append(keys, metaPhysicalName), append(vals, p)
-		}
-		if id, ok := f.Metadata[metaColumnID].(float64); ok {
-			keys, vals = append(keys, metaColumnID), append(vals, strconv.FormatInt(int64(id), 10))
-		}
-		field.Metadata = arrow.NewMetadata(keys, vals)
-		fields = append(fields, field)
+		fields = append(fields, withDeltaMetadata(types.Field(f.Name, t, f.Nullable), f, nil, nil))
 	}
 	return arrow.NewSchema(fields, nil), nil
+}
+
+// withDeltaMetadata adds to field the metadata a schema change must carry
+// over: extra keys, the default, and the column mapping identity (a
+// renamed column keeps its physical name and id).
+func withDeltaMetadata(field arrow.Field, f structField, extraKeys, extraVals []string) arrow.Field {
+	keys := append(field.Metadata.Keys(), extraKeys...)
+	vals := append(field.Metadata.Values(), extraVals...)
+	if d, ok := f.Metadata[MetaColumnDefault].(string); ok {
+		keys, vals = append(keys, MetaColumnDefault), append(vals, d)
+	}
+	if p, ok := f.Metadata[metaPhysicalName].(string); ok {
+		keys, vals = append(keys, metaPhysicalName), append(vals, p)
+	}
+	if id, ok := f.Metadata[metaColumnID].(float64); ok {
+		keys, vals = append(keys, metaColumnID), append(vals, strconv.FormatInt(int64(id), 10))
+	}
+	field.Metadata = arrow.NewMetadata(keys, vals)
+	return field
 }
 
 // sameStorage reports whether a recorded SQL type still matches the Delta

@@ -135,6 +135,12 @@ func parseStats(s string, schema *arrow.Schema, keys []string, df *DataFile) err
 			key = keys[i]
 		}
 		cs := ColumnStats{NullCount: -1}
+		if nestedDeltaType(f) != "" {
+			// Never prune on nested columns: their stats (if any) are
+			// per leaf, not about the value Lode shows.
+			df.Columns[f.Name] = cs
+			continue
+		}
 		if b, ok := raw.NullCount[key]; ok {
 			var n int64
 			if json.Unmarshal(b, &n) == nil { // nested columns hold objects

@@ -25,39 +25,49 @@ type leafCol struct {
 	tsNanos   int64 // INT64 timestamps: nanoseconds per unit (1e6 ms, 1e3 µs, 1 ns); 0 if not a timestamp
 }
 
+// nestedCol is a top-level column the flat decoder cannot read: a group
+// (struct, list, map) or a repeated primitive. Its leaves are the column
+// chunks [firstLeaf, firstLeaf+leaves); see readNested.
+type nestedCol struct {
+	firstLeaf, leaves int
+}
+
 // readSchema walks the flattened schema of a file. Nested columns (groups,
-// repeated fields) are skipped for now but keep their leaves counted so the
-// chunk indexes of later columns stay right.
-func readSchema(md *format.FileMetaData) ([]leafCol, error) {
+// repeated fields) are not decoded by the flat path; they are returned
+// by name with their leaf range so readNested can assemble them, and their
+// leaves stay counted so the chunk indexes of later columns stay right.
+func readSchema(md *format.FileMetaData) ([]leafCol, map[string]nestedCol, error) {
 	els := md.Schema
 	if len(els) == 0 {
-		return nil, fmt.Errorf("parquet: file has no schema")
+		return nil, nil, fmt.Errorf("parquet: file has no schema")
 	}
 	nroot, _ := els[0].NumChildren.Get()
 	var cols []leafCol
+	nested := map[string]nestedCol{}
 	pos, leaf := 1, 0
 	for range nroot {
 		if pos >= len(els) {
-			return nil, fmt.Errorf("parquet: truncated schema")
+			return nil, nil, fmt.Errorf("parquet: truncated schema")
 		}
 		el := &els[pos]
 		if nc, ok := el.NumChildren.Get(); ok && nc > 0 {
 			end, leaves := skipGroup(els, pos)
+			nested[el.Name] = nestedCol{firstLeaf: leaf, leaves: leaves}
 			pos, leaf = end, leaf+leaves
 			continue
 		}
 		rep, _ := el.RepetitionType.Get()
-		if rep != format.Repeated {
-			if c, ok := leafOf(el); ok {
-				c.leaf = leaf
-				c.optional = rep == format.Optional
-				cols = append(cols, c)
-			}
+		if rep == format.Repeated {
+			nested[el.Name] = nestedCol{firstLeaf: leaf, leaves: 1}
+		} else if c, ok := leafOf(el); ok {
+			c.leaf = leaf
+			c.optional = rep == format.Optional
+			cols = append(cols, c)
 		}
 		pos++
 		leaf++
 	}
-	return cols, nil
+	return cols, nested, nil
 }
 
 // skipGroup returns the index after the subtree rooted at els[pos] and how

@@ -23,6 +23,12 @@ type File struct {
 	cols   []leafCol
 	byName map[string]int
 	schema *arrow.Schema
+	// nested are the top-level nested columns by name, read through
+	// arrow-go's pqarrow from r (see nested_read.go).
+	nested map[string]nestedCol
+	r      io.ReaderAt
+	size   int64
+	pqmeta pqarrowMeta
 }
 
 // OpenFile opens the Parquet file at path. Close releases it.
@@ -59,11 +65,11 @@ func NewFile(r io.ReaderAt, size int64) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	cols, err := readSchema(pf.Metadata())
+	cols, nested, err := readSchema(pf.Metadata())
 	if err != nil {
 		return nil, err
 	}
-	f := &File{pf: pf, cols: cols, byName: make(map[string]int, len(cols))}
+	f := &File{pf: pf, cols: cols, byName: make(map[string]int, len(cols)), nested: nested, r: r, size: size}
 	fields := make([]arrow.Field, len(cols))
 	for i, c := range cols {
 		f.byName[c.name] = i
@@ -82,7 +88,8 @@ func (f *File) Close() error {
 }
 
 // Schema is the file's top-level primitive columns with their natural Arrow
-// types. Columns Lode cannot read yet (nested, unsigned) are left out.
+// types. Nested columns (readable by ReadRowGroup, but with no statistics
+// Lode uses) and columns Lode cannot read (unsigned) are left out.
 func (f *File) Schema() *arrow.Schema { return f.schema }
 
 // NumRows is the file's row count.
@@ -216,6 +223,10 @@ func toMicros(v, nanosPerUnit int64) int64 {
 // converted to the field's type where that is lossless (int32 to int64,
 // float to double, any Parquet decimal encoding to decimal128, millisecond,
 // nanosecond and INT96 timestamps to microseconds).
+//
+// A nested column (struct, list, map) is read into a field of Lode's
+// array type when it is a list of primitives, or into a string field as
+// JSON text; see readNested.
 func (f *File) ReadRowGroup(i int, columns []string, out *arrow.Schema, mem memory.Allocator) (arrow.Record, error) {
 	if i < 0 || i >= f.NumRowGroups() {
 		return nil, fmt.Errorf("parquet: row group %d out of range [0,%d)", i, f.NumRowGroups())
@@ -235,6 +246,15 @@ func (f *File) ReadRowGroup(i int, columns []string, out *arrow.Schema, mem memo
 		name := field.Name
 		if columns != nil {
 			name = columns[k]
+		}
+		if nc, ok := f.nested[name]; ok {
+			a, err := f.readNested(i, nc, field, n, mem)
+			if err != nil {
+				release()
+				return nil, fmt.Errorf("parquet: column %q: %w", name, err)
+			}
+			arrs = append(arrs, a)
+			continue
 		}
 		j, ok := f.byName[name]
 		if !ok {
