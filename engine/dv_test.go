@@ -61,6 +61,19 @@ func TestDeletionVectorDML(t *testing.T) {
 	if got := q.count("SELECT count(*) FROM dv VERSION AS OF 1"); got != 1000 {
 		t.Fatalf("version 1 has %d rows", got)
 	}
+	// RESTORE to a version before the vectors brings the file back whole
+	// (same path, no vector), with its statistics, and back again.
+	q.run("RESTORE TABLE dv TO VERSION AS OF 1")
+	if got := q.count("SELECT count(*) FROM dv"); got != 1000 {
+		t.Fatalf("after RESTORE to version 1: %d rows", got)
+	}
+	if add := lastAction(t, dir, 6, "add"); !strings.Contains(add, `minValues`) {
+		t.Fatalf("RESTORE dropped the file's statistics: %s", add)
+	}
+	q.run("RESTORE TABLE dv TO VERSION AS OF 5")
+	if got := q.count("SELECT count(*) FROM dv"); got != 896 {
+		t.Fatalf("after RESTORE to version 5: %d rows", got)
+	}
 	// OPTIMIZE rewrites the live rows only; VACUUM keeps live vectors.
 	q.run("OPTIMIZE dv")
 	if got := q.rows("SELECT count(*), sum(id) FROM dv"); got != "896|"+expectedSum() {

@@ -53,18 +53,21 @@ func (s *Session) runRestore(ctx context.Context, st planner.Statement, r *plann
 	}
 	app := tab.NewAppend(cur)
 	keep := map[string]bool{}
+	// Files are compared by path and deletion vector: a file whose vector
+	// changed since the version restored is removed and re-added with
+	// its old vector.
 	for _, f := range old.Files() {
-		keep[f.Path] = true
+		keep[f.Key()] = true
 	}
 	live := map[string]bool{}
 	for _, f := range cur.Files() {
-		live[f.Path] = true
-		if !keep[f.Path] {
+		live[f.Key()] = true
+		if !keep[f.Key()] {
 			app.Remove(f)
 		}
 	}
 	for _, f := range old.Files() {
-		if !live[f.Path] {
+		if !live[f.Key()] {
 			if err := app.AddExisting(f); err != nil {
 				app.Abort()
 				return nil, err

@@ -50,7 +50,7 @@ func (t *Table) SetMetadata(ctx context.Context, snap *Snapshot, schema *arrow.S
 			"operation":           operation,
 			"operationParameters": params,
 			"readVersion":         snap.version,
-			"isolationLevel":      "Serializable",
+			"isolationLevel":      "WriteSerializable",
 			"isBlindAppend":       false,
 			"engineInfo":          EngineInfo,
 			"txnId":               uuid.NewString(),

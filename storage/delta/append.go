@@ -169,7 +169,7 @@ func (a *Append) Commit(ctx context.Context, operation string, params map[string
 		"operation":           operation,
 		"operationParameters": params,
 		"readVersion":         a.snap.version,
-		"isolationLevel":      "Serializable",
+		"isolationLevel":      "WriteSerializable",
 		"isBlindAppend":       len(a.removes) == 0 && a.newMeta == nil,
 		// Spark writes metric values as strings; readers expect that.
 		"operationMetrics": metrics,

@@ -132,3 +132,7 @@ func (f DataFile) DeletionVectorFile() string {
 	}
 	return loc
 }
+
+// Key identifies a logical file of a snapshot: its path and its deletion
+// vector (the same data file with another vector is another file).
+func (f DataFile) Key() string { return f.Path + "\x00" + f.DeletionVector.uniqueID() }

@@ -1,12 +1,10 @@
 package delta
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/lodedb/lode/catalog/sqlerr"
 )
 
 // Remove records that this commit removes f, a file of the read snapshot:
@@ -32,21 +30,15 @@ func (a *Append) Remove(f DataFile) {
 }
 
 // AddExisting re-adds a file of an older snapshot (RESTORE): the commit
-// references it again without rewriting it. Files with deletion vectors
-// are refused (their descriptor is not carried through yet).
+// references it again, with its deletion vector and statistics as they
+// were logged, without rewriting it.
 func (a *Append) AddExisting(f DataFile) error {
-	if f.DeletionVector != nil {
-		return sqlerr.New(sqlerr.FeatureNotSupported, "restoring files with deletion vectors is not supported yet")
-	}
-	stats := ""
-	if f.NumRecords >= 0 {
-		stats = fmt.Sprintf(`{"numRecords":%d}`, f.NumRecords)
-	}
-	path := logPath(f.Path)
+	add := addActionOf(f)
+	add.DataChange = true
+	add.ModificationTime = f.ModificationTime
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.files = append(a.files, AddFile{Path: path, PartitionValues: orEmpty(f.PartitionValues), Size: f.Size,
-		ModificationTime: f.ModificationTime, DataChange: true, Stats: stats})
+	a.files = append(a.files, add)
 	if f.NumRecords > 0 {
 		a.rows += f.NumRecords
 	}
