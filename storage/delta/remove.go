@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
 )
 
 // Remove records that this commit removes f, a file of the read snapshot:
