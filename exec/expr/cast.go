@@ -68,6 +68,9 @@ func sameType(a, b types.T) bool {
 	if a.Kind == types.Varchar && b.Kind == types.Text {
 		return true
 	}
+	if a.Kind == b.Kind && a.Alias != b.Alias && !parsesOnCast(b) {
+		return true // an alias and its kind carry the same values (oid, json)
+	}
 	return a == b || (a.Kind == types.Numeric && b.Kind == types.Numeric && a.Scale == b.Scale && b.Precision == 0)
 }
 
@@ -95,6 +98,9 @@ func cannotCast(from, to types.T) error {
 }
 
 func castFunc(from, to types.T, explicit bool) (castRow, error) {
+	if row, ok, err := castPgType(from, to); ok {
+		return row, err
+	}
 	if to.IsString() {
 		return castToText(from, to, explicit), nil
 	}
