@@ -74,11 +74,13 @@ func parseAlias(s string, t T) (any, error) {
 	switch t.Alias {
 	case AliasOID:
 		return ParseOID(s)
-	case AliasJSON, AliasJSONB:
+	case AliasJSON:
 		if !json.Valid([]byte(s)) {
-			return nil, sqlerr.New(sqlerr.InvalidTextRep, "invalid input syntax for type %s", t)
+			return nil, badJSON()
 		}
 		return s, nil
+	case AliasJSONB:
+		return NormalizeJSONB(s)
 	}
 	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "cannot parse values of type %s", t)
 }
