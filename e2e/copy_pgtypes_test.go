@@ -39,7 +39,7 @@ func TestCopyPgTypesMatchPostgres(t *testing.T) {
 		"2\t\\N\t\\N\t\\N\t\\N\n" +
 		"3\tab\\\\\\\\c\ta0eebc999c0b4ef8bb6d6bb9bd380a12\t0\tnull\n"
 	for _, c := range []*pgconn.PgConn{pg, lode} {
-		for _, tbl := range []string{"t", "t2"} {
+		for _, tbl := range []string{"t", "t2", "t3"} {
 			if err := c.Exec(ctx, strings.Replace(ddl, "%s", tbl, 1)).Close(); err != nil {
 				t.Fatal(err)
 			}
@@ -62,13 +62,16 @@ func TestCopyPgTypesMatchPostgres(t *testing.T) {
 			t.Errorf("%s:\n Lode       %q\n PostgreSQL %q", sql, got, want)
 		}
 	}
-	// PostgreSQL's binary COPY read by Lode.
-	bin := copyOut(pg, "COPY (SELECT * FROM t ORDER BY id) TO STDOUT WITH (FORMAT binary)")
-	if _, err := lode.CopyFrom(ctx, bytes.NewReader(bin), "COPY t2 FROM STDIN WITH (FORMAT binary)"); err != nil {
-		t.Fatalf("binary COPY FROM: %v", err)
-	}
+	// PostgreSQL's binary and CSV COPY output read by Lode.
 	sql := "COPY (SELECT * FROM %s ORDER BY id) TO STDOUT"
-	if a, b := copyOut(lode, strings.Replace(sql, "%s", "t", 1)), copyOut(lode, strings.Replace(sql, "%s", "t2", 1)); !bytes.Equal(a, b) {
-		t.Errorf("binary COPY FROM lost data:\n text COPY   %q\n binary COPY %q", a, b)
+	want := copyOut(lode, strings.Replace(sql, "%s", "t", 1))
+	for _, f := range []struct{ table, format string }{{"t2", "binary"}, {"t3", "csv"}} {
+		data := copyOut(pg, "COPY (SELECT * FROM t ORDER BY id) TO STDOUT WITH (FORMAT "+f.format+")")
+		if _, err := lode.CopyFrom(ctx, bytes.NewReader(data), "COPY "+f.table+" FROM STDIN WITH (FORMAT "+f.format+")"); err != nil {
+			t.Fatalf("%s COPY FROM: %v", f.format, err)
+		}
+		if got := copyOut(lode, strings.Replace(sql, "%s", f.table, 1)); !bytes.Equal(got, want) {
+			t.Errorf("%s COPY FROM lost data:\n loaded with text  %q\n loaded with %s %q", f.format, want, f.format, got)
+		}
 	}
 }
