@@ -65,11 +65,13 @@ func sameType(a, b types.T) bool {
 	if a.Kind == types.Unknown {
 		a.Kind = types.Text
 	}
+	if a.Alias != b.Alias {
+		// An alias and its kind carry the same values (oid, json), but a
+		// cast to json/jsonb/oid still checks them.
+		return a.Base() == b.Base() && !parsesOnCast(b)
+	}
 	if a.Kind == types.Varchar && b.Kind == types.Text {
 		return true
-	}
-	if a.Kind == b.Kind && a.Alias != b.Alias && !parsesOnCast(b) {
-		return true // an alias and its kind carry the same values (oid, json)
 	}
 	return a == b || (a.Kind == types.Numeric && b.Kind == types.Numeric && a.Scale == b.Scale && b.Precision == 0)
 }
