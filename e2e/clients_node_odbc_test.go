@@ -32,22 +32,8 @@ const { Client } = require('pg');
 // prepared statement and an error. pg is installed with npm into a
 // temporary directory (LODE_NODE_MODULES points at an existing one).
 func TestNodePostgres(t *testing.T) {
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not installed")
-	}
-	mods := os.Getenv("LODE_NODE_MODULES")
 	dir := t.TempDir()
-	if mods == "" {
-		if _, err := exec.LookPath("npm"); err != nil {
-			t.Skip("npm is not installed, so node-postgres cannot be")
-		}
-		cmd := exec.Command("npm", "install", "--no-audit", "--no-fund", "--silent", "pg@8")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Skipf("npm install pg failed (offline?): %v\n%s", err, out)
-		}
-		mods = filepath.Join(dir, "node_modules")
-	}
+	mods := nodePgModules(t, dir)
 	s := startServer(t, "")
 	script := writeFile(t, dir, "client.js", nodeClient)
 	cmd := []string{script, s.Host, s.Port}
@@ -59,6 +45,27 @@ func TestNodePostgres(t *testing.T) {
 		"tables t",
 		"error 42P01",
 		"version 15")
+}
+
+// nodePgModules finds node and node-postgres (npm-installing pg into dir
+// unless LODE_NODE_MODULES names an existing node_modules), or skips.
+func nodePgModules(t *testing.T, dir string) string {
+	t.Helper()
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not installed")
+	}
+	if mods := os.Getenv("LODE_NODE_MODULES"); mods != "" {
+		return mods
+	}
+	if _, err := exec.LookPath("npm"); err != nil {
+		t.Skip("npm is not installed, so node-postgres cannot be")
+	}
+	cmd := exec.Command("npm", "install", "--no-audit", "--no-fund", "--silent", "pg@8")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("npm install pg failed (offline?): %v\n%s", err, out)
+	}
+	return filepath.Join(dir, "node_modules")
 }
 
 // TestPsqlODBC: psqlODBC through unixODBC's isql, with a DSN-less

@@ -44,7 +44,7 @@ func TestPsqlMetaCommands(t *testing.T) {
 		"CREATE ROLE lode SUPERUSER LOGIN"); e != "" {
 		t.Fatal(e)
 	}
-	const ddl = "CREATE TABLE t (id integer PRIMARY KEY, name text NOT NULL, amount numeric(10,2), ts timestamptz, v varchar(20))"
+	const ddl = "CREATE TABLE t (id integer PRIMARY KEY, name text NOT NULL, amount numeric(10,2), ts timestamptz, v varchar(20), b bytea, u uuid, j json, jb jsonb, o oid)"
 	for _, args := range [][]string{lodeArgs, pgArgs} {
 		for _, sql := range []string{ddl, "CREATE INDEX t_name_idx ON t (name)"} {
 			if _, e := run(args, sql); e != "" {

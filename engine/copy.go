@@ -39,6 +39,9 @@ type CopyIO interface {
 	CopyOut(binary bool, ncols int) (write func([]byte) error, done func() error, err error)
 	// DecodeBinary decodes one field of a binary COPY.
 	DecodeBinary(v []byte, t types.T) (any, error)
+	// AppendBinary appends the binary (send-function) form of the
+	// non-NULL value arr[i], for COPY TO in binary format.
+	AppendBinary(dst []byte, arr arrow.Array, i int, t types.T) []byte
 }
 
 // SetCopyIO connects the session to its client for COPY.
@@ -631,9 +634,6 @@ func (s *Session) copyOut(ctx context.Context, c *pg.CopyStmt, o copyOpts, cio C
 		}
 		sql += " FROM " + name
 	}
-	if o.format == "binary" {
-		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "COPY TO STDOUT in binary format is not supported yet")
-	}
 	rs, err := s.Query(ctx, sql)
 	if err != nil {
 		for _, r := range rs {
@@ -643,9 +643,12 @@ func (s *Session) copyOut(ctx context.Context, c *pg.CopyStmt, o copyOpts, cio C
 	}
 	res := rs[len(rs)-1]
 	defer res.Release()
-	write, done, err := cio.CopyOut(false, len(res.Columns))
+	write, done, err := cio.CopyOut(o.format == "binary", len(res.Columns))
 	if err != nil {
 		return nil, err
+	}
+	if o.format == "binary" {
+		return copyOutBinary(res, cio, write, done)
 	}
 	loc := s.evalContext().TimeZone
 	var buf []byte

@@ -323,6 +323,9 @@ func (b *Binder) resolveScalar(name string, args []Expr, loc int32) (Expr, error
 		}
 		return &Func{Name: name, Args: args, T: t}, nil
 	case "lower", "upper", "length", "char_length", "character_length":
+		if e, ok, err := b.bindByteaFunc(name, args, loc); ok || err != nil {
+			return e, err
+		}
 		if len(args) != 1 {
 			return nil, noFunc()
 		}
@@ -334,6 +337,9 @@ func (b *Binder) resolveScalar(name string, args []Expr, loc int32) (Expr, error
 		}
 		return &Func{Name: "length", Args: args, T: types.TInt32}, nil
 	case "substring", "substr":
+		if e, ok, err := b.bindByteaFunc(name, args, loc); ok || err != nil {
+			return e, err
+		}
 		if len(args) < 2 || len(args) > 3 {
 			return nil, noFunc()
 		}

@@ -37,6 +37,9 @@ func (b *Binder) binaryOp(op string, l, r Expr, loc int32) (Expr, error) {
 		}
 		return &Func{Name: op, Args: []Expr{l, r}, T: types.TBool}, nil
 	case op == "||":
+		if e, ok, err := b.bindByteaConcat(l, r, loc); ok || err != nil {
+			return e, err
+		}
 		if !(lt.IsString() || lt.Kind == types.Unknown) && !(rt.IsString() || rt.Kind == types.Unknown) {
 			return nil, noOp()
 		}

@@ -16,10 +16,10 @@ import (
 //
 //   - COLLATE "C" / pg_catalog.default: accepted and ignored (Lode compares
 //     strings bytewise, which is the C collation).
-//   - reg* casts: 't'::regclass is the relation's OID (bigint), resolved
+//   - reg* casts: 't'::regclass is the relation's OID (type oid), resolved
 //     along the search path; an OID cast to regclass, regtype, regproc,
 //     regnamespace or regrole is its name as text (what PostgreSQL prints).
-//   - ::oid is ::bigint, ::name is ::text.
+//   - ::oid is the oid alias of bigint (types.TOID), ::name is ::text.
 //   - x[i] on an array in its text form ({a,b,c}): current_schemas(),
 //     indkey, conkey and friends are text-typed; real arrays (types.Array)
 //     go to funcs_array.go.
@@ -125,7 +125,16 @@ func (b *Binder) bindRegCast(tc *pg.TypeCast, ec *exprCtx) (Expr, bool, error) {
 			return e, true, err
 		}
 		return &Cast{Arg: arg, T: types.TText, Explicit: true}, true, nil
-	case "oid", "xid", "cid", "tid":
+	case "oid":
+		if at == types.TOID {
+			return arg, true, nil
+		}
+		if l, ok := arg.(*Literal); ok && l.T.Kind == types.Unknown {
+			e, err := b.Coerce(l, types.TOID, loc)
+			return e, true, err
+		}
+		return &Cast{Arg: arg, T: types.TOID, Explicit: true}, true, nil
+	case "xid", "cid", "tid":
 		if at.Kind == types.Int64 {
 			return arg, true, nil
 		}
@@ -167,17 +176,17 @@ func (b *Binder) bindRegCast(tc *pg.TypeCast, ec *exprCtx) (Expr, bool, error) {
 			return nil, true, err
 		}
 		path := &Literal{Value: strings.Join(b.SearchPath, ","), T: types.TText}
-		return &Func{Name: "pg_regclass_in", Args: []Expr{a, path}, T: types.TInt64}, true, nil
+		return &Func{Name: "pg_regclass_in", Args: []Expr{a, path}, T: types.TOID}, true, nil
 	}
 	if lit.Value == nil {
-		return &Literal{T: types.TInt64}, true, nil
+		return &Literal{T: types.TOID}, true, nil
 	}
 	s, _ := lit.Value.(string)
 	oid, err := b.regIn(target, s, loc)
 	if err != nil {
 		return nil, true, err
 	}
-	return &Literal{Value: oid, T: types.TInt64}, true, nil
+	return &Literal{Value: oid, T: types.TOID}, true, nil
 }
 
 // regIn resolves a name constant to an OID at bind time.

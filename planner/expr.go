@@ -102,6 +102,9 @@ func (e *Literal) String() string {
 	case []any:
 		return "'" + strings.ReplaceAll(types.FormatLiteral(v, e.T), "'", "''") + "'::" + e.T.String()
 	case string:
+		if e.T.Kind == types.Bytea { // raw bytes: show the hex text form
+			return "'" + types.FormatLiteral(v, e.T) + "'::bytea"
+		}
 		return "'" + strings.ReplaceAll(v, "'", "''") + "'"
 	default:
 		if e.T.Kind == types.Numeric {

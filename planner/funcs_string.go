@@ -12,7 +12,6 @@ func sig(res types.T, args ...types.T) Signature { return Signature{Args: args, 
 
 func init() {
 	t, i4, i8, b := types.TText, types.TInt32, types.TInt64, types.TBool
-	RegisterSimple("octet_length", sig(i4, t))
 	RegisterSimple("bit_length", sig(i4, t))
 	RegisterSimple("strpos", sig(i4, t, t))
 	RegisterSimple("position", sig(i4, t, t))
@@ -29,7 +28,6 @@ func init() {
 	RegisterSimple("repeat", sig(t, t, i4))
 	RegisterSimple("reverse", sig(t, t))
 	RegisterSimple("starts_with", sig(b, t, t))
-	RegisterSimple("md5", sig(t, t))
 	RegisterSimple("ascii", sig(i4, t))
 	RegisterSimple("chr", sig(t, i4))
 	RegisterSimple("translate", sig(t, t, t, t))

@@ -52,7 +52,7 @@ func init() {
 				for i, f := range t.cols {
 					ty := t.colTypes[i]
 					coll := int64(0)
-					if ty.IsString() {
+					if ty.IsString() && ty.Alias == types.AliasNone { // json/jsonb are not collatable
 						coll = 100
 					}
 					rows = append(rows, []any{t.oid, f.Name, int64(ty.OID()), -1, int64(ty.Size()), i + 1, 0, int64(ty.Typmod()),
@@ -159,6 +159,9 @@ func init() {
 }
 
 func udtName(t types.T) string {
+	if t.Alias != types.AliasNone {
+		return t.String() // oid, json, jsonb: their names are their pg_type names
+	}
 	switch t.Kind {
 	case types.Bool:
 		return "bool"
@@ -182,6 +185,12 @@ func udtName(t types.T) string {
 		return "timestamp"
 	case types.TimestampTZ:
 		return "timestamptz"
+	case types.Interval:
+		return "interval"
+	case types.Bytea:
+		return "bytea"
+	case types.UUID:
+		return "uuid"
 	}
 	return "text"
 }

@@ -27,7 +27,7 @@ type col struct {
 }
 
 var (
-	oidT  = types.TInt64
+	oidT  = types.TOID
 	nameT = types.TText
 	boolT = types.TBool
 	i16   = types.TInt16

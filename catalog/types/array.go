@@ -27,7 +27,7 @@ func ArrayOf(e T) T {
 	if e.Kind == Unknown {
 		e = TText
 	}
-	return T{Kind: Array, Elem: e.Kind, Precision: e.Precision, Scale: e.Scale, Length: e.Length}
+	return T{Kind: Array, Elem: e.Kind, Precision: e.Precision, Scale: e.Scale, Length: e.Length, Alias: e.Alias}
 }
 
 // ElemT is the element type of an array type (t itself for non-arrays).
@@ -35,7 +35,7 @@ func (t T) ElemT() T {
 	if t.Kind != Array {
 		return t
 	}
-	return T{Kind: t.Elem, Precision: t.Precision, Scale: t.Scale, Length: t.Length}
+	return T{Kind: t.Elem, Precision: t.Precision, Scale: t.Scale, Length: t.Length, Alias: t.Alias}
 }
 
 // IsArray reports whether t is an array type.
@@ -45,11 +45,15 @@ func (t T) IsArray() bool { return t.Kind == Array }
 var arrayOIDs = map[Kind]uint32{
 	Bool: 1000, Int16: 1005, Int32: 1007, Int64: 1016, Float32: 1021, Float64: 1022,
 	Numeric: 1231, Text: 1009, Varchar: 1015, Date: 1182, Timestamp: 1115,
-	TimestampTZ: 1185, Interval: 1187,
+	TimestampTZ: 1185, Interval: 1187, Bytea: 1001, UUID: 2951,
 }
 
-func arrayOID(elem Kind) uint32 {
-	if o, ok := arrayOIDs[elem]; ok {
+// arrayOID is the typarray of the element type e.
+func (e T) arrayOID() uint32 {
+	if e.Alias != AliasNone {
+		return e.Alias.arrayOID()
+	}
+	if o, ok := arrayOIDs[e.Kind]; ok {
 		return o
 	}
 	return 1009
@@ -272,6 +276,10 @@ func FormatLiteral(v any, t T) string {
 		}
 		return "f"
 	case string:
+		switch t.Kind {
+		case Bytea:
+			return string(AppendByteaHex(nil, x))
+		}
 		return x
 	case float64:
 		if t.Kind == Float32 {

@@ -23,6 +23,9 @@ const (
 // extra_float_digits 1) of the non-NULL value arr[i] of type t. Timestamps
 // with time zone are shown in loc (nil = UTC).
 func AppendText(dst []byte, arr arrow.Array, i int, t T, loc *time.Location) []byte {
+	if t.Kind == Bytea {
+		return AppendByteaHex(dst, arr.(*array.String).Value(i))
+	}
 	switch a := arr.(type) {
 	case *array.Boolean:
 		if a.Value(i) {

@@ -17,8 +17,7 @@ var baseNames = map[string]Kind{
 	"float8": Float64, "double precision": Float64, "float": Float64,
 	"numeric": Numeric, "decimal": Numeric,
 	"text": Text, "string": Text,
-	// json and jsonb values are carried as text (see planner/funcs_json.go).
-	"json": Text, "jsonb": Text,
+	"bytea": Bytea, "uuid": UUID,
 	"varchar": Varchar, "character varying": Varchar,
 	"bpchar": Varchar, "char": Varchar, "character": Varchar,
 	"date":      Date,
@@ -42,6 +41,12 @@ func FromName(name string, mods []int32) (T, error) {
 		if e, err := FromName(name[1:], mods); err == nil {
 			return ArrayOf(e), nil
 		}
+	}
+	if t, ok := aliasNames[name]; ok { // oid, json, jsonb: see alias.go
+		if len(mods) > 0 {
+			return TUnknown, fmt.Errorf("type modifier is not allowed for type %s", name)
+		}
+		return t, nil
 	}
 	k, ok := baseNames[name]
 	if !ok {
@@ -88,7 +93,7 @@ func FromName(name string, mods []int32) (T, error) {
 		if len(mods) >= 1 && mods[0] != intervalFullRange {
 			t.Length = mods[0]
 		}
-	case Int16, Int32, Int64, Bool, Text, Date, Timestamp, TimestampTZ, Float32:
+	case Int16, Int32, Int64, Bool, Text, Date, Timestamp, TimestampTZ, Float32, Bytea, UUID:
 		// timestamp(p) precision is accepted and ignored: storage is µs.
 	case Float64:
 		// float(p) with p <= 24 is real, as in PostgreSQL.

@@ -30,6 +30,21 @@ func FromOID(oid uint32) (T, bool) {
 		return TTimestampTZ, true
 	case OIDInterval:
 		return TInterval, true
+	case OIDBytea:
+		return TBytea, true
+	case OIDUUID:
+		return TUUID, true
+	case OIDOid:
+		return TOID, true
+	case OIDJSON:
+		return TJSON, true
+	case OIDJSONB:
+		return TJSONB, true
+	}
+	for _, a := range []T{TOID, TJSON, TJSONB} {
+		if a.arrayOID() == oid {
+			return ArrayOf(a), true
+		}
 	}
 	for k, o := range arrayOIDs {
 		if o == oid {

@@ -19,6 +19,9 @@ func ParseText(s string, t T) (any, error) { return ParseTextIn(s, t, time.UTC) 
 
 // ParseTextIn is ParseText with the session time zone for timestamptz.
 func ParseTextIn(s string, t T, loc *time.Location) (any, error) {
+	if t.Alias != AliasNone && t.Kind != Array {
+		return parseAlias(s, t)
+	}
 	switch t.Kind {
 	case Bool:
 		return ParseBool(s)
@@ -42,6 +45,10 @@ func ParseTextIn(s string, t T, loc *time.Location) (any, error) {
 		return ParseIntervalIn(s, t.Length)
 	case Array:
 		return ParseArray(s, t, loc)
+	case Bytea:
+		return ParseBytea(s)
+	case UUID:
+		return ParseUUID(s)
 	}
 	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "cannot parse values of type %s", t)
 }

@@ -28,6 +28,8 @@ const (
 	TimestampTZ             // timestamp with time zone: µs since epoch, UTC
 	Interval                // interval: months, days, µs (Arrow month_day_nano, ns = µs*1000)
 	Array                   // one-dimensional array of Elem (Arrow list<elem>); see array.go
+	Bytea                   // bytea: any bytes, carried in an Arrow string array (see bytea.go)
+	UUID                    // uuid: carried as its canonical lowercase text (see uuid.go)
 )
 
 // NumericMaxPrecision is the widest decimal128 precision.
@@ -46,6 +48,10 @@ type T struct {
 	// Elem is an Array's element kind; Precision, Scale and Length then
 	// describe the element (see ArrayOf and T.ElemT), so T stays comparable.
 	Elem Kind
+	// Alias names a PostgreSQL type Lode carries as Kind (oid as bigint,
+	// json/jsonb as text): same values and kernels, its own name, OID and
+	// wire encodings (see alias.go). For an Array it describes the element.
+	Alias Alias
 }
 
 var (
@@ -61,6 +67,11 @@ var (
 	TTimestamp   = T{Kind: Timestamp}
 	TTimestampTZ = T{Kind: TimestampTZ}
 	TInterval    = T{Kind: Interval}
+	TBytea       = T{Kind: Bytea}
+	TUUID        = T{Kind: UUID}
+	TOID         = T{Kind: Int64, Alias: AliasOID}
+	TJSON        = T{Kind: Text, Alias: AliasJSON}
+	TJSONB       = T{Kind: Text, Alias: AliasJSONB}
 )
 
 // NumericT returns numeric(p,s); p = 0 means unconstrained precision.
@@ -85,10 +96,18 @@ const (
 	OIDTimestampTZ uint32 = 1184
 	OIDNumeric     uint32 = 1700
 	OIDInterval    uint32 = 1186
+	OIDBytea       uint32 = 17
+	OIDOid         uint32 = 26
+	OIDJSON        uint32 = 114
+	OIDJSONB       uint32 = 3802
+	OIDUUID        uint32 = 2950
 )
 
 // OID is the pg_type OID clients see in RowDescription.
 func (t T) OID() uint32 {
+	if t.Alias != AliasNone && t.Kind != Array {
+		return t.Alias.oid()
+	}
 	switch t.Kind {
 	case Bool:
 		return OIDBool
@@ -116,8 +135,12 @@ func (t T) OID() uint32 {
 		return OIDTimestampTZ
 	case Interval:
 		return OIDInterval
+	case Bytea:
+		return OIDBytea
+	case UUID:
+		return OIDUUID
 	case Array:
-		return arrayOID(t.Elem)
+		return t.ElemT().arrayOID()
 	}
 	// An untyped literal that survives to the output is text, as in PostgreSQL.
 	return OIDText
@@ -145,6 +168,9 @@ func (t T) Typmod() int32 {
 
 // Size is pg_type.typlen (-1 for variable length).
 func (t T) Size() int16 {
+	if t.Alias == AliasOID && t.Kind == Int64 {
+		return 4
+	}
 	switch t.Kind {
 	case Bool:
 		return 1
@@ -154,7 +180,7 @@ func (t T) Size() int16 {
 		return 4
 	case Int64, Float64, Timestamp, TimestampTZ:
 		return 8
-	case Interval:
+	case Interval, UUID:
 		return 16
 	}
 	return -1
@@ -162,6 +188,9 @@ func (t T) Size() int16 {
 
 // String is the name format_type() gives.
 func (t T) String() string {
+	if t.Alias != AliasNone && t.Kind != Array {
+		return t.Alias.name()
+	}
 	switch t.Kind {
 	case Unknown:
 		return "unknown"
@@ -197,6 +226,10 @@ func (t T) String() string {
 		return "timestamp with time zone"
 	case Interval:
 		return "interval"
+	case Bytea:
+		return "bytea"
+	case UUID:
+		return "uuid"
 	case Array:
 		return t.ElemT().String() + "[]"
 	}
@@ -248,7 +281,11 @@ func (t T) ArrowType() arrow.DataType {
 		return arrow.PrimitiveTypes.Float64
 	case Numeric:
 		return &arrow.Decimal128Type{Precision: t.DecimalPrecision(), Scale: t.Scale}
-	case Text, Varchar, Unknown:
+	case Text, Varchar, Unknown, Bytea, UUID:
+		// bytea and uuid ride on string arrays (Go strings hold any bytes),
+		// so every string kernel (take, hash, sort, compare) serves them;
+		// storage writes bytea as Parquet BYTE_ARRAY without the UTF8
+		// annotation (Delta "binary").
 		return arrow.BinaryTypes.String
 	case Date:
 		return arrow.FixedWidthTypes.Date32
@@ -307,6 +344,8 @@ func FromArrow(dt arrow.DataType) (T, error) {
 		return NumericT(d.Precision, d.Scale), nil
 	case *arrow.StringType, *arrow.LargeStringType:
 		return TText, nil
+	case *arrow.BinaryType, *arrow.LargeBinaryType:
+		return TBytea, nil
 	case *arrow.Date32Type:
 		return TDate, nil
 	case *arrow.TimestampType:

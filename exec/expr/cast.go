@@ -65,6 +65,11 @@ func sameType(a, b types.T) bool {
 	if a.Kind == types.Unknown {
 		a.Kind = types.Text
 	}
+	if a.Alias != b.Alias {
+		// An alias and its kind carry the same values (oid, json), but a
+		// cast to json/jsonb/oid still checks them.
+		return a.Base() == b.Base() && !parsesOnCast(b)
+	}
 	if a.Kind == types.Varchar && b.Kind == types.Text {
 		return true
 	}
@@ -95,6 +100,9 @@ func cannotCast(from, to types.T) error {
 }
 
 func castFunc(from, to types.T, explicit bool) (castRow, error) {
+	if row, ok, err := castPgType(from, to); ok {
+		return row, err
+	}
 	if to.IsString() {
 		return castToText(from, to, explicit), nil
 	}

@@ -82,7 +82,8 @@ func compileCompare(f *planner.Func, args []Evaluator) (Evaluator, error) {
 		return cmpFixed(op, args, lit, fltLoops[float64](), func(v any) float64 { return v.(float64) }), nil
 	case types.Numeric:
 		return cmpFixed(op, args, lit, decLoops, func(v any) decimal128.Num { return v.(decimal128.Num) }), nil
-	case types.Text, types.Varchar, types.Unknown:
+	case types.Text, types.Varchar, types.Unknown, types.Bytea, types.UUID:
+		// bytea compares bytewise and canonical uuid text sorts as its bytes.
 		return &strictEval{args, cmpRowKernel(op, func(a, b arrow.Array, i int) int {
 			return strings.Compare(a.(*array.String).Value(i), b.(*array.String).Value(i))
 		})}, nil

@@ -43,7 +43,7 @@ func checkConst(v any, t types.T) error {
 		_, ok = v.(float64)
 	case types.Numeric:
 		_, ok = v.(decimal128.Num)
-	case types.Text, types.Varchar, types.Unknown:
+	case types.Text, types.Varchar, types.Unknown, types.Bytea, types.UUID:
 		_, ok = v.(string)
 	case types.Date:
 		_, ok = v.(int32)
@@ -143,7 +143,7 @@ func (p *paramEval) Eval(ctx *Context, b batch.Batch) (arrow.Array, error) {
 		return nil, sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $%d", p.idx)
 	}
 	v := ctx.Params[p.idx-1]
-	if s, ok := v.(string); ok && !p.t.IsString() && p.t.Kind != types.Unknown {
+	if s, ok := v.(string); ok && !p.t.CarriesString() {
 		var err error
 		if v, err = types.ParseTextIn(s, p.t, ctx.loc()); err != nil {
 			return nil, err

@@ -33,5 +33,5 @@ func volatile(e planner.Expr) bool {
 }
 
 // volatileFuncs give a different result per call.
-var volatileFuncs = map[string]bool{"random": true, "clock_timestamp": true, "timeofday": true,
+var volatileFuncs = map[string]bool{"random": true, "clock_timestamp": true, "timeofday": true, "gen_random_uuid": true,
 	"nextval": true, "setval": true, "currval": true}

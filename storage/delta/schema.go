@@ -63,6 +63,12 @@ func schemaString(s *arrow.Schema) (string, error) {
 			md[metaSQLType] = t.String()
 		case t.Kind == types.Numeric && t.Precision == 0:
 			md[metaSQLType] = t.String()
+		case t.Kind == types.UUID || t.Alias != types.AliasNone:
+			// Delta has no uuid, oid or json: the values are stored as
+			// Delta "string" (canonical uuid text, the JSON text) or
+			// "long", and the metadata gives Lode its type back; other
+			// engines see the plain string or long.
+			md[metaSQLType] = t.String()
 		}
 		if i := f.Metadata.FindKey(MetaColumnDefault); i >= 0 {
 			md[MetaColumnDefault] = f.Metadata.Values()[i]
@@ -100,8 +106,10 @@ func deltaTypeName(t types.T) (string, error) {
 		return "double", nil
 	case types.Numeric:
 		return fmt.Sprintf("decimal(%d,%d)", t.DecimalPrecision(), t.Scale), nil
-	case types.Text, types.Varchar:
+	case types.Text, types.Varchar, types.UUID:
 		return "string", nil
+	case types.Bytea:
+		return "binary", nil
 	case types.Date:
 		return "date", nil
 	case types.Timestamp:
@@ -131,6 +139,8 @@ func sqlTypeOf(name string) (types.T, error) {
 		return types.TFloat64, nil
 	case "string":
 		return types.TText, nil
+	case "binary":
+		return types.TBytea, nil
 	case "date":
 		return types.TDate, nil
 	case "timestamp":

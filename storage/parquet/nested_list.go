@@ -72,6 +72,14 @@ func convertElems(a arrow.Array, to arrow.DataType, mem memory.Allocator) (arrow
 			}
 			return b.NewArray(), nil
 		}
+	case *arrow.StringType:
+		// bytea elements: Lode carries bytes in string arrays (the same
+		// offsets and data buffers as binary).
+		if _, ok := a.(*array.Binary); ok {
+			data := array.NewData(to, a.Len(), a.Data().Buffers(), nil, a.NullN(), a.Data().Offset())
+			defer data.Release()
+			return array.MakeFromData(data), nil
+		}
 	case *arrow.Decimal128Type:
 		// Same unscaled values, only the declared precision differs.
 		if d, ok := from.(*arrow.Decimal128Type); ok && d.Scale == to.Scale && d.Precision <= to.Precision {

@@ -12,6 +12,7 @@ import (
 	"reflect"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/lodedb/lode/catalog/types"
 	pq "github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/encoding"
@@ -28,6 +29,13 @@ func decimalBytes(p int32) int {
 			return n
 		}
 	}
+}
+
+// isBytea reports whether a string field carries bytea values (Lode's SQL
+// type in the field metadata), which are written as Parquet binary.
+func isBytea(f arrow.Field) bool {
+	t, err := types.FromField(f)
+	return err == nil && t.Kind == types.Bytea
 }
 
 // nodeFor maps one top-level Arrow field to its Parquet leaf node.
@@ -58,6 +66,11 @@ func nodeFor(f arrow.Field) (pq.Node, error) {
 		}
 		n = pq.Decimal(int(t.Scale), int(t.Precision), phys)
 	case *arrow.StringType:
+		if isBytea(f) {
+			// Plain BYTE_ARRAY without the UTF8 annotation: Spark's binary.
+			n = pq.Encoded(pq.Leaf(pq.ByteArrayType), &pq.RLEDictionary)
+			break
+		}
 		// Dictionary-encoded like Spark does (parquet-go would pick
 		// DELTA_LENGTH_BYTE_ARRAY, which Spark before 3.3 cannot read
 		// vectorized); the writer falls back to PLAIN past dictMaxBytes.

@@ -32,9 +32,10 @@ type FileStats struct {
 // statsAcc accumulates the statistics of one column across Write calls.
 // It works on typed slices: one comparison per value, no boxing.
 type statsAcc struct {
-	nulls    int64
-	has      bool
-	min, max any
+	nulls     int64
+	has       bool
+	min, max  any
+	countOnly bool // NULLs only, no min/max (bytea)
 }
 
 func (s *statsAcc) result(name string) ColumnStats {
@@ -90,6 +91,9 @@ func accumulateOrdered[T cmp.Ordered](s *statsAcc, vs []T, a arrow.Array) {
 // update folds the statistics of one Arrow array into s.
 func (s *statsAcc) update(a arrow.Array) {
 	s.nulls += int64(a.NullN())
+	if s.countOnly {
+		return
+	}
 	switch a := a.(type) {
 	case *array.Boolean:
 		var mn, mx, ok bool

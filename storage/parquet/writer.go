@@ -60,13 +60,19 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opts WriterOptions) (*Writer, 
 		pq.CreatedBy("Lode", "0.1", ""),
 		pq.DictionaryMaxBytes(dictMaxBytes),
 	)
+	stats := make([]statsAcc, schema.NumFields())
+	for i, f := range schema.Fields() {
+		// bytea min/max would be arbitrary bytes in Delta's JSON stats;
+		// Spark keeps none for binary columns either.
+		stats[i].countOnly = isBytea(f)
+	}
 	return &Writer{
 		schema:  schema,
 		out:     cw,
 		pw:      pw,
 		cols:    pw.ColumnWriters(),
 		rgLimit: opts.RowGroupRows,
-		stats:   make([]statsAcc, schema.NumFields()),
+		stats:   stats,
 		vals:    make([]pq.Value, chunkRows),
 	}, nil
 }

@@ -25,6 +25,16 @@ const (
 // value arr[i]. Every Arrow type Lode returns has one; anything else falls
 // back to its text form, which for text-like types is also the binary form.
 func appendBinary(dst []byte, arr arrow.Array, i int, t types.T, loc *time.Location) []byte {
+	switch {
+	case t.Kind == types.UUID:
+		u := types.UUIDBytes(arr.(*array.String).Value(i))
+		return append(dst, u[:]...)
+	case t.Alias == types.AliasOID && t.Kind == types.Int64:
+		return binary.BigEndian.AppendUint32(dst, uint32(arr.(*array.Int64).Value(i)))
+	case t.Alias == types.AliasJSONB && t.Kind == types.Text:
+		dst = append(dst, jsonbVersion)
+	}
+	// bytea's binary form is its bytes: the string case below.
 	switch a := arr.(type) {
 	case *array.Boolean:
 		if a.Value(i) {
@@ -197,6 +207,10 @@ func numericBinaryText(b []byte) (string, error) {
 	return digits, nil
 }
 
+// jsonbVersion leads jsonb's binary form (jsonb_send/jsonb_recv): the
+// format version, followed by the document's text.
+const jsonbVersion = 1
+
 func errBinary(name string) error {
 	return sqlerr.New("22P03", "incorrect binary data format in bind parameter of type %s", name)
 }
@@ -208,6 +222,20 @@ func decodeParam(v []byte, format int16, t types.T, loc *time.Location) (any, er
 		return nil, nil
 	}
 	if format == 0 {
+		return types.ParseTextIn(string(v), t, loc)
+	}
+	switch {
+	case t.Alias == types.AliasOID && t.Kind == types.Int64:
+		if len(v) != 4 {
+			return nil, errBinary("oid")
+		}
+		return int64(binary.BigEndian.Uint32(v)), nil
+	case t.Alias == types.AliasJSONB && t.Kind == types.Text:
+		if len(v) == 0 || v[0] != jsonbVersion {
+			return nil, sqlerr.New("22P03", "unsupported jsonb version number")
+		}
+		return types.ParseTextIn(string(v[1:]), t, loc)
+	case t.Alias == types.AliasJSON && t.Kind == types.Text:
 		return types.ParseTextIn(string(v), t, loc)
 	}
 	switch t.Kind {
@@ -245,8 +273,10 @@ func decodeParam(v []byte, format int16, t types.T, loc *time.Location) (any, er
 			return nil, err
 		}
 		return types.ParseNumeric(s, t)
-	case types.Text, types.Unknown:
+	case types.Text, types.Unknown, types.Bytea:
 		return string(v), nil
+	case types.UUID:
+		return types.UUIDFromBytes(v)
 	case types.Varchar:
 		return types.ParseVarchar(string(v), t)
 	case types.Date:

@@ -3,6 +3,7 @@ package pgwire
 import (
 	"io"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/jackc/pgproto3/v2"
 	"github.com/lodedb/lode/catalog/sqlerr"
 	"github.com/lodedb/lode/catalog/types"
@@ -77,7 +78,14 @@ func msgType(m pgproto3.FrontendMessage) byte {
 // CopyOut sends CopyOutResponse; write sends one CopyData, done CopyDone.
 func (x copyIO) CopyOut(binary bool, ncols int) (func([]byte) error, func() error, error) {
 	codes := make([]uint16, ncols)
-	x.c.out.send(&pgproto3.CopyOutResponse{ColumnFormatCodes: codes})
+	overall := byte(0)
+	if binary {
+		overall = 1
+		for i := range codes {
+			codes[i] = 1
+		}
+	}
+	x.c.out.send(&pgproto3.CopyOutResponse{OverallFormat: overall, ColumnFormatCodes: codes})
 	write := func(b []byte) error {
 		x.c.out.send(&pgproto3.CopyData{Data: b})
 		return x.c.out.err
@@ -87,6 +95,12 @@ func (x copyIO) CopyOut(binary bool, ncols int) (func([]byte) error, func() erro
 		return x.c.out.err
 	}
 	return write, done, x.c.out.err
+}
+
+// AppendBinary encodes one non-NULL field of a binary COPY TO as a binary
+// result column is.
+func (x copyIO) AppendBinary(dst []byte, arr arrow.Array, i int, t types.T) []byte {
+	return appendBinary(dst, arr, i, t, x.c.loc)
 }
 
 // DecodeBinary decodes one binary COPY field like a binary Bind parameter.
