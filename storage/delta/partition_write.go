@@ -131,8 +131,9 @@ func (l *partitionLayout) split(rec arrow.Record, fn func(dir string, values map
 }
 
 // partitionValueText serializes a partition value as the protocol says
-// (nil for NULL): numbers in decimal, dates as YYYY-MM-DD, timestamps as
-// UTC "YYYY-MM-DD HH:MM:SS[.ffffff]", booleans as true/false.
+// (nil for NULL): numbers in decimal, dates as YYYY-MM-DD, timestamps
+// with time zone as UTC ISO-8601 ("…T…Z"), without as "YYYY-MM-DD
+// HH:MM:SS[.ffffff]", booleans as true/false.
 func partitionValueText(col arrow.Array, r int) *string {
 	if col.IsNull(r) {
 		return nil
@@ -162,11 +163,18 @@ func partitionValueText(col arrow.Array, r int) *string {
 	case *array.Date32:
 		s = a.Value(r).ToTime().Format("2006-01-02")
 	case *array.Timestamp:
-		unit := a.DataType().(*arrow.TimestampType).Unit
-		t := a.Value(r).ToTime(unit).UTC()
-		s = t.Format("2006-01-02 15:04:05")
-		if t.Nanosecond() != 0 {
+		tt := a.DataType().(*arrow.TimestampType)
+		t := a.Value(r).ToTime(tt.Unit).UTC()
+		switch {
+		case tt.TimeZone != "":
+			// An instant: ISO-8601 adjusted to UTC with the Z suffix, as
+			// the protocol recommends (a zone-less value would be read in
+			// each reader's session zone).
+			s = t.Format("2006-01-02T15:04:05.000000Z")
+		case t.Nanosecond() != 0:
 			s = t.Format("2006-01-02 15:04:05.000000")
+		default:
+			s = t.Format("2006-01-02 15:04:05")
 		}
 	default:
 		s = col.ValueStr(r)
