@@ -41,7 +41,8 @@ type ScanPlan struct {
 	// statistics in the last execution.
 	RowGroupsSkipped atomic.Int64
 	conds            []pruneCond
-	tableCols        []int // output column k is table column tableCols[k]
+	tableCols        []int        // output column k is table column tableCols[k]
+	cache            *ColumnCache // decoded column chunks; nil = decode every time
 }
 
 func (bd *Builder) buildScan(n *planner.Scan) (PhysicalPlan, error) {
@@ -53,7 +54,7 @@ func (bd *Builder) buildScan(n *planner.Scan) (PhysicalPlan, error) {
 	p := &ScanPlan{
 		Name: n.Name.String(), Dir: n.Table.Dir(), Table: n.Table, Files: kept, Skipped: skipped,
 		schema: SchemaOf(n.Out), workers: max(bd.Workers, 1), Filters: n.Filters,
-		conds: pruneConds(n), tableCols: n.Cols,
+		conds: pruneConds(n), tableCols: n.Cols, cache: bd.ColumnCache,
 	}
 	var fields []arrow.Field
 	for _, c := range n.Cols {
@@ -279,7 +280,7 @@ func (o *scanOp) Next(ctx context.Context) (batch.Batch, error) {
 		}
 		var stored arrow.Record
 		if len(o.p.readCol) > 0 {
-			rec, err := o.file.ReadRowGroup(m.rowGroup, o.p.readCol, o.p.read, o.tc.Eval.Alloc)
+			rec, err := o.p.readStored(o.file, o.p.path(o.p.Files[m.file]), m.rowGroup, o.tc)
 			if err != nil {
 				return batch.Batch{}, fmt.Errorf("table %s: %w", o.p.Name, err)
 			}
