@@ -65,6 +65,7 @@ type hashJoin struct {
 	residual             planner.Expr
 	schema               *arrow.Schema
 	pairSchema           *arrow.Schema // probe ++ build columns
+	packKeys             bool          // both sides' keys pack into an int64 (hashtable_pair.go)
 }
 
 // NewHashJoin builds an equi-join. Output columns are the probe columns
@@ -76,7 +77,17 @@ func NewHashJoin(probe, build PhysicalPlan, jt JoinType, probeKeys, buildKeys []
 func newJoin(name string, probe, build PhysicalPlan, jt JoinType, probeKeys, buildKeys []int, residual planner.Expr, schema *arrow.Schema) *hashJoin {
 	fs := append(append([]arrow.Field(nil), probe.Schema().Fields()...), build.Schema().Fields()...)
 	return &hashJoin{name: name, probe: probe, build: build, jt: jt, probeKeys: probeKeys, buildKeys: buildKeys,
-		residual: residual, schema: schema, pairSchema: arrow.NewSchema(fs, nil)}
+		residual: residual, schema: schema, pairSchema: arrow.NewSchema(fs, nil),
+		packKeys: packableJoinKeys(keyTypes(probe, probeKeys), keyTypes(build, buildKeys))}
+}
+
+// keyTypes is the types of the key columns of p.
+func keyTypes(p PhysicalPlan, keys []int) []arrow.DataType {
+	dts := make([]arrow.DataType, len(keys))
+	for i, c := range keys {
+		dts[i] = p.Schema().Field(c).Type
+	}
+	return dts
 }
 
 func (j *hashJoin) Schema() *arrow.Schema    { return j.schema }
@@ -151,7 +162,7 @@ func (j *hashJoin) Open(tc *TaskContext, partition int) (Operator, error) {
 		for i, c := range j.probeKeys {
 			dts[i] = j.probe.Schema().Field(c).Type
 		}
-		op.enc = newKeyEncoder(dts)
+		op.enc = newJoinKeyEncoder(dts, j.packKeys)
 		op.keyArrs = make([]arrow.Array, len(dts))
 	}
 	return op, nil
@@ -211,7 +222,7 @@ func (j *hashJoin) buildSide(tc *TaskContext, sh *joinBuild) {
 	for i, c := range j.buildKeys {
 		dts[i] = j.build.Schema().Field(c).Type
 	}
-	enc := newKeyEncoder(dts)
+	enc := newJoinKeyEncoder(dts, j.packKeys)
 	sh.table = newHashTable(enc.intMode, n)
 	if n == 0 {
 		sh.start = []int32{0}

@@ -133,6 +133,7 @@ func floatKeyBits(f float64) uint64 {
 type keyEncoder struct {
 	kinds   []keyKind
 	intMode bool
+	packed  bool // two narrow int keys packed into ikeys (hashtable_pair.go)
 
 	n        int
 	hashes   []uint64
@@ -189,6 +190,10 @@ func (e *keyEncoder) encode(arrs []arrow.Array, rows []int32, n int, prefix []in
 				}
 			}
 		}
+	}
+	if e.packed {
+		e.encodePacked(arrs, rows, n)
+		return
 	}
 	if e.intMode && prefix == nil {
 		e.encodeInt(arrs[0], rows, n)

@@ -241,7 +241,7 @@ func benchLode(ctx context.Context, cfg *Config, queries []Query) (map[int]*Run,
 	defer s.Close()
 	runs := map[int]*Run{}
 	for _, q := range queries {
-		r := timeQuery(cfg, q, func(ctx context.Context) ([][]string, error) { return queryText(ctx, s, q.SQL) })
+		r := timeQuery(cfg, q, func(ctx context.Context) ([][]string, error) { return QueryText(ctx, s, q.SQL) })
 		runs[q.N] = r
 		logRun(cfg.Log, SysLode, q, r)
 	}

@@ -8,6 +8,7 @@ import "github.com/lodedb/lode/planner"
 func Optimize(p planner.Plan) (planner.Plan, error) {
 	p = FoldConstants(p)
 	p = PushDownFilters(p)
+	p = ReorderJoins(p)
 	p = PruneColumns(p)
 	p = ChooseBuildSides(p)
 	p = MergeProjections(p)

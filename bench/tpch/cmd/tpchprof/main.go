@@ -25,6 +25,7 @@ func main() {
 	queries := flag.String("queries", "1", "queries to run, e.g. 1,6")
 	runs := flag.Int("runs", 3, "timed runs per query after one warm-up")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the timed runs to this file")
+	explain := flag.Bool("explain", false, "print each query's EXPLAIN first")
 	flag.Parse()
 
 	all, err := tpch.Queries()
@@ -64,6 +65,15 @@ func main() {
 	}
 	for _, q := range picked {
 		run(q) // warm-up
+		if *explain {
+			rows, err := tpch.QueryText(ctx, s, "EXPLAIN "+q.SQL)
+			if err != nil {
+				fail(err)
+			}
+			for _, r := range rows {
+				fmt.Println(strings.Join(r, " "))
+			}
+		}
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
