@@ -2,6 +2,8 @@ package exec
 
 import (
 	"context"
+	"encoding/binary"
+	"math/bits"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -111,6 +113,9 @@ func Select(ctx *expr.Context, ev expr.Evaluator, b batch.Batch) ([]int32, error
 		valid = d.Buffers()[0].Bytes()
 	}
 	sel := make([]int32, 0, b.Len())
+	if b.Sel == nil && off == 0 {
+		return selectDense(sel, vals, valid, b.NumRows()), nil
+	}
 	if b.Sel == nil {
 		n := b.NumRows()
 		for i := 0; i < n; i++ {
@@ -128,4 +133,27 @@ func Select(ctx *expr.Context, ev expr.Evaluator, b batch.Batch) ([]int32, error
 		}
 	}
 	return sel, nil
+}
+
+// selectDense appends the rows 0..n-1 whose bit is set in vals (and in
+// valid, when not nil), a 64-bit word at a time: words of rows that all
+// fail cost one test, and set bits are found by counting trailing zeros.
+func selectDense(sel []int32, vals, valid []byte, n int) []int32 {
+	full := n / 64
+	for w := 0; w < full; w++ {
+		x := binary.LittleEndian.Uint64(vals[w*8:])
+		if valid != nil {
+			x &= binary.LittleEndian.Uint64(valid[w*8:])
+		}
+		for x != 0 {
+			sel = append(sel, int32(w*64+bits.TrailingZeros64(x)))
+			x &= x - 1
+		}
+	}
+	for i := full * 64; i < n; i++ {
+		if vals[i>>3]&(1<<(i&7)) != 0 && (valid == nil || valid[i>>3]&(1<<(i&7)) != 0) {
+			sel = append(sel, int32(i))
+		}
+	}
+	return sel
 }
