@@ -33,7 +33,10 @@ type Config struct {
 	// SlowSeconds: a query whose warm-up takes longer is timed once.
 	SlowSeconds float64
 	Timeout     time.Duration // per query execution
-	Log         io.Writer
+	// ColumnCacheBytes is Lode's decoded-column cache budget (0 = the
+	// engine's default, negative = none).
+	ColumnCacheBytes int64
+	Log              io.Writer
 }
 
 // Systems in report order.
@@ -229,7 +232,7 @@ func timeQuery(cfg *Config, q Query, run func(ctx context.Context) ([][]string, 
 }
 
 func benchLode(ctx context.Context, cfg *Config, queries []Query, rep *Report) (map[int]*Run, error) {
-	eng, err := engine.Open(engine.Config{Warehouse: cfg.Warehouse})
+	eng, err := engine.Open(engine.Config{Warehouse: cfg.Warehouse, ColumnCacheBytes: cfg.ColumnCacheBytes})
 	if err != nil {
 		return nil, err
 	}
