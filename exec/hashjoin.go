@@ -123,7 +123,7 @@ type joinBuild struct {
 	once   sync.Once
 	err    error
 	rec    arrow.Record // all build rows; nil when there are none
-	table  *hashTable   // nil for a nested loop join
+	table  *partitionedTable // nil for a nested loop join
 	start  []int32      // rows of group g: rows[start[g]:start[g+1]]
 	rows   []int32
 	resid  expr.Evaluator
@@ -223,8 +223,8 @@ func (j *hashJoin) buildSide(tc *TaskContext, sh *joinBuild) {
 		dts[i] = j.build.Schema().Field(c).Type
 	}
 	enc := newJoinKeyEncoder(dts, j.packKeys)
-	sh.table = newHashTable(enc.intMode, n)
 	if n == 0 {
+		sh.table = &partitionedTable{tables: []*hashTable{newHashTable(enc.intMode, 16)}, base: []int32{0}}
 		sh.start = []int32{0}
 		return
 	}
@@ -233,15 +233,12 @@ func (j *hashJoin) buildSide(tc *TaskContext, sh *joinBuild) {
 		arrs[i] = sh.rec.Column(c)
 	}
 	enc.encode(arrs, nil, n, nil)
-	gids := make([]int32, n)
-	sh.table.findOrInsert(enc, gids)
-	if enc.hasNulls {
-		for i := range gids {
-			if enc.nulls[i] {
-				gids[i] = -1 // NULL keys never match
-			}
-		}
+	tables := 1
+	if n >= minPartitionedBuild {
+		tables = max(tc.Workers, 1)
 	}
+	var gids []int32 // NULL keys get -1: they never match
+	sh.table, gids = buildPartitioned(enc, n, tables)
 	// counting sort of build rows by group (CSR)
 	ng := sh.table.groups()
 	start := make([]int32, ng+1)
