@@ -122,9 +122,9 @@ func (j *hashJoin) String() string {
 type joinBuild struct {
 	once   sync.Once
 	err    error
-	rec    arrow.Record // all build rows; nil when there are none
+	rec    arrow.Record      // all build rows; nil when there are none
 	table  *partitionedTable // nil for a nested loop join
-	start  []int32      // rows of group g: rows[start[g]:start[g+1]]
+	start  []int32           // rows of group g: rows[start[g]:start[g+1]]
 	rows   []int32
 	resid  expr.Evaluator
 	match  []uint32 // Right/Full: bitmap of build rows that found a match
