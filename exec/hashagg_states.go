@@ -519,11 +519,22 @@ func addDec(a, b decimal128.Num) (decimal128.Num, bool) {
 func (s *decState) update(arr arrow.Array, rows []int32, n int, gids []int32) error {
 	v := fixedValues[decimal128.Num](arr)
 	hasNull := arr.NullN() > 0
-	if !hasNull && rows == nil {
-		// The common case, dense and without NULLs, in its own tight loop.
+	if !hasNull {
+		// The common case, without NULLs, in tight loops.
 		acc, cnt := s.acc, s.cnt
+		if rows == nil {
+			for i, g := range gids[:n] {
+				sum, ok := addDecFast(acc[g], v[i])
+				if !ok {
+					return overflowErr("numeric sum")
+				}
+				acc[g] = sum
+				cnt[g]++
+			}
+			return nil
+		}
 		for i, g := range gids[:n] {
-			sum, ok := addDecFast(acc[g], v[i])
+			sum, ok := addDecFast(acc[g], v[rows[i]])
 			if !ok {
 				return overflowErr("numeric sum")
 			}

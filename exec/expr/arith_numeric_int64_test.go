@@ -92,3 +92,35 @@ func evalDecBinary(op string, res types.T, xs, ys []int64) ([]decimal128.Num, er
 	defer out.Release()
 	return append([]decimal128.Num(nil), out.(*array.Decimal128).Values()...), nil
 }
+
+// The fast path must take batches whose results fit in 64 bits and refuse
+// those where some row overflows or an operand is wider than 64 bits.
+func TestDecArithInt64TakesExactlyTheSafeBatches(t *testing.T) {
+	d := func(vs ...int64) []decimal128.Num {
+		out := make([]decimal128.Num, len(vs))
+		for i, v := range vs {
+			out[i] = decimal128.FromI64(v)
+		}
+		return out
+	}
+	cases := []struct {
+		op   byte
+		x, y []decimal128.Num
+		want bool
+	}{
+		{'+', d(1, -5, 1<<40), d(1, 7, -(1 << 40)), true},
+		{'-', d(1, -5, 1<<40), d(1, 7, -(1 << 40)), true},
+		{'*', d(3, -5, 1<<31), d(4, 7, -(1 << 31)), true},
+		{'+', d(1, math.MaxInt64), d(1, 1), false},
+		{'-', d(1, math.MinInt64), d(1, 1), false},
+		{'*', d(1, 1<<32), d(1, 1<<31), false},
+		{'*', d(1, math.MinInt64), d(1, 1), false},
+		{'+', []decimal128.Num{decimal128.New(1, 0)}, d(1), false},
+	}
+	for _, c := range cases {
+		out := make([]decimal128.Num, len(c.x))
+		if got := decArithInt64(c.op, c.x, c.y, out); got != c.want {
+			t.Errorf("%c %v %v: fast path %v, want %v", c.op, c.x, c.y, got, c.want)
+		}
+	}
+}
