@@ -233,12 +233,8 @@ func (j *hashJoin) buildSide(tc *TaskContext, sh *joinBuild) {
 		arrs[i] = sh.rec.Column(c)
 	}
 	enc.encode(arrs, nil, n, nil)
-	tables := 1
-	if n >= minPartitionedBuild {
-		tables = max(tc.Workers, 1)
-	}
 	var gids []int32 // NULL keys get -1: they never match
-	sh.table, gids = buildPartitioned(enc, n, tables)
+	sh.table, gids = buildPartitioned(enc, n, buildTables(n, tc.Workers), tc.Workers)
 	// counting sort of build rows by group (CSR)
 	ng := sh.table.groups()
 	start := make([]int32, ng+1)

@@ -2,11 +2,12 @@ package exec
 
 import (
 	"sync"
+	"sync/atomic"
 )
 
 // A join's build side is indexed by several hash tables, one per radix
-// partition of the key hash (bits the slot index does not use), each built
-// by its own goroutine: a build of millions of rows no longer runs on one
+// partition of the key hash (bits the slot index does not use), built by
+// the workers in parallel: a build of millions of rows no longer runs on one
 // core while the others wait. Group ids are numbered across the tables
 // (partition p's local group g is base[p]+g), so the CSR of build rows by
 // group stays one array.
@@ -14,6 +15,20 @@ import (
 // minPartitionedBuild is the build size below which one table is built:
 // under it the goroutines cost more than they save.
 const minPartitionedBuild = 1 << 16
+
+// buildTables is how many tables a build of n rows gets with the given
+// workers: one per worker, and for builds of a million rows and more,
+// enough that each holds about 64K rows.
+func buildTables(n, workers int) int {
+	if n < minPartitionedBuild {
+		return 1
+	}
+	t := max(workers, 1)
+	for n/t > 1<<16 && t < 256 {
+		t *= 2
+	}
+	return t
+}
 
 // partitionedTable is the build side's index.
 type partitionedTable struct {
@@ -26,10 +41,11 @@ func (pt *partitionedTable) groups() int {
 	return int(pt.base[last]) + pt.tables[last].groups()
 }
 
-// buildPartitioned inserts the n encoded build rows into parts tables and
-// returns each row's global group id (-1 for a NULL key, which never
-// matches).
-func buildPartitioned(enc *keyEncoder, n, parts int) (*partitionedTable, []int32) {
+// buildPartitioned inserts the n encoded build rows into parts tables,
+// workers goroutines taking tables in turn, and returns each row's global
+// group id (-1 for a NULL key, which never matches). More tables than
+// workers keep each table small enough for the cache while it is filled.
+func buildPartitioned(enc *keyEncoder, n, parts, workers int) (*partitionedTable, []int32) {
 	pt := &partitionedTable{tables: make([]*hashTable, parts), base: make([]int32, parts)}
 	gids := make([]int32, n)
 	// Counting sort of row indexes by partition.
@@ -56,16 +72,23 @@ func buildPartitioned(enc *keyEncoder, n, parts int) (*partitionedTable, []int32
 		}
 	}
 	var wg sync.WaitGroup
-	for p := 0; p < parts; p++ {
-		rows := order[counts[p]:counts[p+1]]
-		// Joins usually repeat keys (a foreign key per row): start at a
-		// quarter of the rows and let the table grow if they are unique.
-		t := newHashTable(enc.intMode, max(len(rows)/4, 16))
-		pt.tables[p] = t
+	var next atomic.Int64
+	for range max(1, min(workers, parts)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			t.insertRows(enc, rows, gids)
+			for {
+				p := int(next.Add(1) - 1)
+				if p >= parts {
+					return
+				}
+				rows := order[counts[p]:counts[p+1]]
+				// Joins usually repeat keys (a foreign key per row): start
+				// at a quarter of the rows and grow if they are unique.
+				t := newHashTable(enc.intMode, max(len(rows)/4, 16))
+				t.insertRows(enc, rows, gids)
+				pt.tables[p] = t
+			}
 		}()
 	}
 	wg.Wait()

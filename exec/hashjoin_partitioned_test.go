@@ -41,10 +41,10 @@ func TestPartitionedBuildGroupsByKey(t *testing.T) {
 		{"int", []arrow.DataType{ints.DataType()}, []arrow.Array{ints}},
 		{"composite", []arrow.DataType{ints.DataType(), strs.DataType()}, []arrow.Array{ints, strs}},
 	} {
-		for _, parts := range []int{1, 2, 3} {
+		for _, parts := range []int{1, 2, 3, 64} {
 			enc := newKeyEncoder(tc.dts)
 			enc.encode(tc.arrs, nil, n, nil)
-			pt, gids := buildPartitioned(enc, n, parts)
+			pt, gids := buildPartitioned(enc, n, parts, 2)
 			byKey := map[int64]int32{}
 			seen := map[int32]int64{}
 			for i, g := range gids {
