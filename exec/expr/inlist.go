@@ -17,7 +17,7 @@ type inListEval struct {
 	elems   []Evaluator // non-constant lists
 	set     map[any]struct{}
 	strSet  map[string]struct{} // set, for a text argument (inlist_typed.go)
-	argType types.T // how set keys were normalised
+	argType types.T             // how set keys were normalised
 	hasNull bool
 	negated bool
 }
