@@ -26,9 +26,13 @@ type ColumnCache struct {
 }
 
 // chunkKey names one decoded column chunk. The Arrow type is part of it
-// because a column whose type was widened reads older files converted.
+// because a column whose type was widened reads older files converted; the
+// file's size (from the Delta log) guards against a file some other writer
+// replaced in place, which the Delta protocol forbids but a cache should
+// not silently trust.
 type chunkKey struct {
 	path     string
+	size     int64
 	rowGroup int
 	column   string
 	typ      string
@@ -49,8 +53,8 @@ func NewColumnCache(budget int64) *ColumnCache {
 	return &ColumnCache{budget: budget, entries: map[chunkKey]*list.Element{}}
 }
 
-func newChunkKey(path string, rowGroup int, column string, dt arrow.DataType) chunkKey {
-	return chunkKey{path: path, rowGroup: rowGroup, column: column, typ: dt.Fingerprint()}
+func newChunkKey(path string, size int64, rowGroup int, column string, dt arrow.DataType) chunkKey {
+	return chunkKey{path: path, size: size, rowGroup: rowGroup, column: column, typ: dt.Fingerprint()}
 }
 
 // get returns the cached array, retained for the caller, or nil.

@@ -21,7 +21,7 @@ func TestColumnCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	a := int64Chunk(1000)
 	size := arraySize(a.Data())
 	c := NewColumnCache(2 * size) // room for two chunks
-	key := func(g int) chunkKey { return newChunkKey("/t/part-0.parquet", g, "x", a.DataType()) }
+	key := func(g int) chunkKey { return newChunkKey("/t/part-0.parquet", 100, g, "x", a.DataType()) }
 	c.put(key(0), a)
 	c.put(key(1), a)
 	if got := c.get(key(0)); got == nil {
@@ -48,7 +48,7 @@ func TestColumnCacheEvictsLeastRecentlyUsed(t *testing.T) {
 		t.Fatalf("stats %+v: want 2 chunks within the budget", st)
 	}
 	// Another type of the same column is another chunk.
-	if got := c.get(newChunkKey("/t/part-0.parquet", 0, "x", arrow.PrimitiveTypes.Int32)); got != nil {
+	if got := c.get(newChunkKey("/t/part-0.parquet", 100, 0, "x", arrow.PrimitiveTypes.Int32)); got != nil {
 		t.Fatal("a chunk read as int64 answered a read as int32")
 	}
 	a.Release()
@@ -58,7 +58,7 @@ func TestColumnCacheSkipsChunksOverBudget(t *testing.T) {
 	a := int64Chunk(1000)
 	defer a.Release()
 	c := NewColumnCache(arraySize(a.Data()) - 1)
-	k := newChunkKey("/t/f.parquet", 0, "x", a.DataType())
+	k := newChunkKey("/t/f.parquet", 100, 0, "x", a.DataType())
 	c.put(k, a)
 	if got := c.get(k); got != nil {
 		t.Fatal("a chunk larger than the budget was kept")

@@ -280,7 +280,8 @@ func (o *scanOp) Next(ctx context.Context) (batch.Batch, error) {
 		}
 		var stored arrow.Record
 		if len(o.p.readCol) > 0 {
-			rec, err := o.p.readStored(o.file, o.p.path(o.p.Files[m.file]), m.rowGroup, o.tc)
+			df := &o.p.Files[m.file]
+			rec, err := o.p.readStored(o.file, o.p.path(*df), df.Size, m.rowGroup, o.tc)
 			if err != nil {
 				return batch.Batch{}, fmt.Errorf("table %s: %w", o.p.Name, err)
 			}

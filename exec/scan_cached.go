@@ -9,9 +9,9 @@ import (
 )
 
 // readStored reads the stored columns of row group g of the open file at
-// path, taking the chunks the column cache holds from it and decoding only
+// path (of the given size), taking the chunks the column cache holds from it and decoding only
 // the others (which then go into the cache).
-func (p *ScanPlan) readStored(f *parquet.File, path string, g int, tc *TaskContext) (arrow.Record, error) {
+func (p *ScanPlan) readStored(f *parquet.File, path string, size int64, g int, tc *TaskContext) (arrow.Record, error) {
 	c := p.cache
 	if c == nil {
 		return f.ReadRowGroup(g, p.readCol, p.read, tc.Eval.Alloc)
@@ -20,7 +20,7 @@ func (p *ScanPlan) readStored(f *parquet.File, path string, g int, tc *TaskConte
 	keys := make([]chunkKey, len(p.readCol))
 	var missing []int
 	for k, name := range p.readCol {
-		keys[k] = newChunkKey(path, g, name, p.read.Field(k).Type)
+		keys[k] = newChunkKey(path, size, g, name, p.read.Field(k).Type)
 		if cols[k] = c.get(keys[k]); cols[k] == nil {
 			missing = append(missing, k)
 		}
