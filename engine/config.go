@@ -9,4 +9,12 @@ type Config struct {
 	// BatchSize is the rows per batch at the scans (0 = default); tests
 	// shrink it to shake out batch-boundary bugs.
 	BatchSize int
+	// ColumnCacheBytes is the memory budget of the cache of decoded
+	// Parquet column chunks shared by all sessions (0 = the default,
+	// DefaultColumnCacheBytes; negative = no cache).
+	ColumnCacheBytes int64
 }
+
+// DefaultColumnCacheBytes holds the hot columns of TPC-H at scale factor 1
+// and keeps a server well within 4 GiB; larger data wants a larger budget.
+const DefaultColumnCacheBytes = 1 << 30

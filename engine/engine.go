@@ -9,12 +9,14 @@ import (
 
 	"github.com/lodedb/lode/catalog"
 	"github.com/lodedb/lode/catalog/sqlerr"
+	"github.com/lodedb/lode/exec"
 )
 
 // Engine is one open warehouse.
 type Engine struct {
-	cfg Config
-	cat *catalog.Catalog
+	cfg      Config
+	cat      *catalog.Catalog
+	colCache *exec.ColumnCache // decoded column chunks, shared by sessions
 }
 
 // Open opens (creating if needed) the warehouse in cfg.
@@ -29,11 +31,17 @@ func Open(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{cfg: cfg, cat: cat}, nil
+	if cfg.ColumnCacheBytes == 0 {
+		cfg.ColumnCacheBytes = DefaultColumnCacheBytes
+	}
+	return &Engine{cfg: cfg, cat: cat, colCache: exec.NewColumnCache(cfg.ColumnCacheBytes)}, nil
 }
 
 // Close releases the engine's resources.
 func (e *Engine) Close() error { return nil }
+
+// ColumnCacheStats reports the use of the decoded-column cache.
+func (e *Engine) ColumnCacheStats() exec.ColumnCacheStats { return e.colCache.Stats() }
 
 // Catalog is the engine's metastore.
 func (e *Engine) Catalog() *catalog.Catalog { return e.cat }

@@ -37,7 +37,7 @@ func (s *Session) planLogical(lp planner.Plan) (*plannedQuery, error) {
 	if err != nil {
 		return nil, err
 	}
-	bd := &exec.Builder{Workers: s.workers()}
+	bd := &exec.Builder{Workers: s.workers(), ColumnCache: s.eng.colCache}
 	pp, err := bd.Build(lp)
 	if err != nil {
 		return nil, err

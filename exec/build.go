@@ -11,6 +11,9 @@ import (
 // Builder turns an optimized logical plan into a physical plan.
 type Builder struct {
 	Workers int
+	// ColumnCache, when set, keeps the column chunks scans decode for the
+	// next queries.
+	ColumnCache *ColumnCache
 
 	workTables map[int]*workTable // recursive CTEs being built, by ID
 }

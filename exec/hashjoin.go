@@ -65,6 +65,7 @@ type hashJoin struct {
 	residual             planner.Expr
 	schema               *arrow.Schema
 	pairSchema           *arrow.Schema // probe ++ build columns
+	packKeys             bool          // both sides' keys pack into an int64 (hashtable_pair.go)
 }
 
 // NewHashJoin builds an equi-join. Output columns are the probe columns
@@ -76,7 +77,17 @@ func NewHashJoin(probe, build PhysicalPlan, jt JoinType, probeKeys, buildKeys []
 func newJoin(name string, probe, build PhysicalPlan, jt JoinType, probeKeys, buildKeys []int, residual planner.Expr, schema *arrow.Schema) *hashJoin {
 	fs := append(append([]arrow.Field(nil), probe.Schema().Fields()...), build.Schema().Fields()...)
 	return &hashJoin{name: name, probe: probe, build: build, jt: jt, probeKeys: probeKeys, buildKeys: buildKeys,
-		residual: residual, schema: schema, pairSchema: arrow.NewSchema(fs, nil)}
+		residual: residual, schema: schema, pairSchema: arrow.NewSchema(fs, nil),
+		packKeys: packableJoinKeys(keyTypes(probe, probeKeys), keyTypes(build, buildKeys))}
+}
+
+// keyTypes is the types of the key columns of p.
+func keyTypes(p PhysicalPlan, keys []int) []arrow.DataType {
+	dts := make([]arrow.DataType, len(keys))
+	for i, c := range keys {
+		dts[i] = p.Schema().Field(c).Type
+	}
+	return dts
 }
 
 func (j *hashJoin) Schema() *arrow.Schema    { return j.schema }
@@ -111,9 +122,9 @@ func (j *hashJoin) String() string {
 type joinBuild struct {
 	once   sync.Once
 	err    error
-	rec    arrow.Record // all build rows; nil when there are none
-	table  *hashTable   // nil for a nested loop join
-	start  []int32      // rows of group g: rows[start[g]:start[g+1]]
+	rec    arrow.Record      // all build rows; nil when there are none
+	table  *partitionedTable // nil for a nested loop join
+	start  []int32           // rows of group g: rows[start[g]:start[g+1]]
 	rows   []int32
 	resid  expr.Evaluator
 	match  []uint32 // Right/Full: bitmap of build rows that found a match
@@ -151,7 +162,7 @@ func (j *hashJoin) Open(tc *TaskContext, partition int) (Operator, error) {
 		for i, c := range j.probeKeys {
 			dts[i] = j.probe.Schema().Field(c).Type
 		}
-		op.enc = newKeyEncoder(dts)
+		op.enc = newJoinKeyEncoder(dts, j.packKeys)
 		op.keyArrs = make([]arrow.Array, len(dts))
 	}
 	return op, nil
@@ -211,9 +222,9 @@ func (j *hashJoin) buildSide(tc *TaskContext, sh *joinBuild) {
 	for i, c := range j.buildKeys {
 		dts[i] = j.build.Schema().Field(c).Type
 	}
-	enc := newKeyEncoder(dts)
-	sh.table = newHashTable(enc.intMode, n)
+	enc := newJoinKeyEncoder(dts, j.packKeys)
 	if n == 0 {
+		sh.table = &partitionedTable{tables: []*hashTable{newHashTable(enc.intMode, 16)}, base: []int32{0}}
 		sh.start = []int32{0}
 		return
 	}
@@ -222,15 +233,8 @@ func (j *hashJoin) buildSide(tc *TaskContext, sh *joinBuild) {
 		arrs[i] = sh.rec.Column(c)
 	}
 	enc.encode(arrs, nil, n, nil)
-	gids := make([]int32, n)
-	sh.table.findOrInsert(enc, gids)
-	if enc.hasNulls {
-		for i := range gids {
-			if enc.nulls[i] {
-				gids[i] = -1 // NULL keys never match
-			}
-		}
-	}
+	var gids []int32 // NULL keys get -1: they never match
+	sh.table, gids = buildPartitioned(enc, n, buildTables(n, tc.Workers), tc.Workers)
 	// counting sort of build rows by group (CSR)
 	ng := sh.table.groups()
 	start := make([]int32, ng+1)

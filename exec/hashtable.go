@@ -133,6 +133,7 @@ func floatKeyBits(f float64) uint64 {
 type keyEncoder struct {
 	kinds   []keyKind
 	intMode bool
+	packed  bool // two narrow int keys packed into ikeys (hashtable_pair.go)
 
 	n        int
 	hashes   []uint64
@@ -189,6 +190,10 @@ func (e *keyEncoder) encode(arrs []arrow.Array, rows []int32, n int, prefix []in
 				}
 			}
 		}
+	}
+	if e.packed {
+		e.encodePacked(arrs, rows, n)
+		return
 	}
 	if e.intMode && prefix == nil {
 		e.encodeInt(arrs[0], rows, n)
@@ -396,7 +401,11 @@ func (e *keyEncoder) key(i int) []byte { return e.buf[e.offs[i]:e.offs[i+1]] }
 // with linear probing over a power-of-two slot array (load ≤ 1/2).
 type hashTable struct {
 	intMode bool
-	slots   []uint32 // group id + 1; 0 = empty
+	slots   []uint32 // bytes mode: group id + 1; 0 = empty
+	// islots is intMode's slot array. Holding the key beside the group id
+	// makes a probe of a large table (a join's build side of millions of
+	// rows) one cache miss instead of two.
+	islots  []intSlot
 	mask    uint64
 	hashes  []uint64 // per group
 	ikeys   []int64  // per group (intMode)
@@ -410,25 +419,52 @@ func newHashTable(intMode bool, capHint int) *hashTable {
 	for c < capHint*2 {
 		c <<= 1
 	}
-	t := &hashTable{intMode: intMode, slots: make([]uint32, c), mask: uint64(c - 1), nullGID: -1}
-	if !intMode {
+	t := &hashTable{intMode: intMode, mask: uint64(c - 1), nullGID: -1}
+	if intMode {
+		t.islots = make([]intSlot, c)
+	} else {
+		t.slots = make([]uint32, c)
 		t.koffs = []int32{0}
 	}
 	return t
+}
+
+// intSlot is a slot of an intMode table.
+type intSlot struct {
+	key int64
+	gid uint32 // group id + 1; 0 = empty
 }
 
 func (t *hashTable) groups() int { return len(t.hashes) }
 
 func (t *hashTable) groupKey(g int32) []byte { return t.kbuf[t.koffs[g]:t.koffs[g+1]] }
 
+func (t *hashTable) capacity() int {
+	if t.intMode {
+		return len(t.islots)
+	}
+	return len(t.slots)
+}
+
 func (t *hashTable) grow() {
-	c := len(t.slots) * 2
-	t.slots = make([]uint32, c)
+	c := t.capacity() * 2
 	t.mask = uint64(c - 1)
-	for g, h := range t.hashes {
-		if t.intMode && int32(g) == t.nullGID {
-			continue
+	if t.intMode {
+		t.islots = make([]intSlot, c)
+		for g, h := range t.hashes {
+			if int32(g) == t.nullGID {
+				continue
+			}
+			s := h & t.mask
+			for t.islots[s].gid != 0 {
+				s = (s + 1) & t.mask
+			}
+			t.islots[s] = intSlot{key: t.ikeys[g], gid: uint32(g + 1)}
 		}
+		return
+	}
+	t.slots = make([]uint32, c)
+	for g, h := range t.hashes {
 		s := h & t.mask
 		for t.slots[s] != 0 {
 			s = (s + 1) & t.mask
@@ -438,7 +474,7 @@ func (t *hashTable) grow() {
 }
 
 func (t *hashTable) maybeGrow() {
-	if len(t.hashes)*2 > len(t.slots) {
+	if len(t.hashes)*2 > t.capacity() {
 		t.grow()
 	}
 }
@@ -455,17 +491,17 @@ func (t *hashTable) nullGroup() int32 {
 func (t *hashTable) insertInt(h uint64, k int64) int32 {
 	s := h & t.mask
 	for {
-		g := t.slots[s]
-		if g == 0 {
+		sl := t.islots[s]
+		if sl.gid == 0 {
 			gid := int32(len(t.hashes))
 			t.hashes = append(t.hashes, h)
 			t.ikeys = append(t.ikeys, k)
-			t.slots[s] = uint32(gid + 1)
+			t.islots[s] = intSlot{key: k, gid: uint32(gid + 1)}
 			t.maybeGrow()
 			return gid
 		}
-		if t.ikeys[g-1] == k {
-			return int32(g - 1)
+		if sl.key == k {
+			return int32(sl.gid - 1)
 		}
 		s = (s + 1) & t.mask
 	}
@@ -506,13 +542,13 @@ func (t *hashTable) findOrInsert(e *keyEncoder, gids []int32) {
 			h := hashes[i]
 			s := h & t.mask
 			for {
-				g := t.slots[s]
-				if g == 0 {
+				sl := t.islots[s]
+				if sl.gid == 0 {
 					gids[i] = t.insertInt(h, k)
 					break
 				}
-				if t.ikeys[g-1] == k {
-					gids[i] = int32(g - 1)
+				if sl.key == k {
+					gids[i] = int32(sl.gid - 1)
 					break
 				}
 				s = (s + 1) & t.mask
@@ -539,12 +575,12 @@ func (t *hashTable) find(e *keyEncoder, gids []int32) {
 		if t.intMode {
 			k := e.ikeys[i]
 			for {
-				g := t.slots[s]
-				if g == 0 {
+				sl := t.islots[s]
+				if sl.gid == 0 {
 					break
 				}
-				if t.ikeys[g-1] == k {
-					gids[i] = int32(g - 1)
+				if sl.key == k {
+					gids[i] = int32(sl.gid - 1)
 					break
 				}
 				s = (s + 1) & t.mask

@@ -41,7 +41,8 @@ type ScanPlan struct {
 	// statistics in the last execution.
 	RowGroupsSkipped atomic.Int64
 	conds            []pruneCond
-	tableCols        []int // output column k is table column tableCols[k]
+	tableCols        []int        // output column k is table column tableCols[k]
+	cache            *ColumnCache // decoded column chunks; nil = decode every time
 	// ordinals[i] is Files[i]'s index in the planner scan's file list
 	// (before pruning): the value of the file ordinal column.
 	ordinals []int64
@@ -62,6 +63,7 @@ func (bd *Builder) buildScan(n *planner.Scan) (PhysicalPlan, error) {
 		Name: n.Name.String(), Dir: n.Table.Dir(), Table: n.Table, Files: kept, Skipped: skipped,
 		schema: SchemaOf(n.Out), workers: max(bd.Workers, 1), Filters: n.Filters,
 		conds: pruneConds(n), tableCols: n.Cols, excluded: n.Excluded,
+		cache: bd.ColumnCache,
 	}
 	p.ordinals = fileOrdinals(files, kept)
 	var fields []arrow.Field
@@ -316,7 +318,8 @@ func (o *scanOp) Next(ctx context.Context) (batch.Batch, error) {
 		}
 		var stored arrow.Record
 		if len(o.p.readCol) > 0 {
-			rec, err := o.file.ReadRowGroup(m.rowGroup, o.p.readCol, o.p.read, o.tc.Eval.Alloc)
+			df := &o.p.Files[m.file]
+			rec, err := o.p.readStored(o.file, o.p.path(*df), df.Size, m.rowGroup, o.tc)
 			if err != nil {
 				return batch.Batch{}, fmt.Errorf("table %s: %w", o.p.Name, err)
 			}

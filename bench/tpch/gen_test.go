@@ -57,7 +57,7 @@ func TestGenerateSF001(t *testing.T) {
 		{"SELECT n_name, r_name FROM nation, region WHERE n_regionkey = r_regionkey AND n_nationkey = 7", "GERMANY|EUROPE"},
 	}
 	for _, c := range checks {
-		got, err := queryText(context.Background(), s, c.sql)
+		got, err := QueryText(context.Background(), s, c.sql)
 		if err != nil {
 			t.Errorf("%s: %v", c.sql, err)
 			continue

@@ -8,9 +8,9 @@ import (
 	"github.com/lodedb/lode/engine"
 )
 
-// queryText runs sql on a Lode session and returns the rows of its last
+// QueryText runs sql on a Lode session and returns the rows of its last
 // result as text, PostgreSQL's text format.
-func queryText(ctx context.Context, s *engine.Session, sql string) ([][]string, error) {
+func QueryText(ctx context.Context, s *engine.Session, sql string) ([][]string, error) {
 	res, err := s.Query(ctx, sql)
 	defer func() {
 		for _, r := range res {

@@ -33,7 +33,10 @@ type Config struct {
 	// SlowSeconds: a query whose warm-up takes longer is timed once.
 	SlowSeconds float64
 	Timeout     time.Duration // per query execution
-	Log         io.Writer
+	// ColumnCacheBytes is Lode's decoded-column cache budget (0 = the
+	// engine's default, negative = none).
+	ColumnCacheBytes int64
+	Log              io.Writer
 }
 
 // Systems in report order.
@@ -169,7 +172,7 @@ func Bench(ctx context.Context, cfg Config) (*Report, error) {
 	// Lode.
 	if cfg.has("lode") {
 		rep.Systems = append(rep.Systems, SysLode)
-		runs, err := benchLode(ctx, &cfg, queries)
+		runs, err := benchLode(ctx, &cfg, queries, rep)
 		if err != nil {
 			return nil, err
 		}
@@ -228,8 +231,8 @@ func timeQuery(cfg *Config, q Query, run func(ctx context.Context) ([][]string, 
 	return r
 }
 
-func benchLode(ctx context.Context, cfg *Config, queries []Query) (map[int]*Run, error) {
-	eng, err := engine.Open(engine.Config{Warehouse: cfg.Warehouse})
+func benchLode(ctx context.Context, cfg *Config, queries []Query, rep *Report) (map[int]*Run, error) {
+	eng, err := engine.Open(engine.Config{Warehouse: cfg.Warehouse, ColumnCacheBytes: cfg.ColumnCacheBytes})
 	if err != nil {
 		return nil, err
 	}
@@ -241,11 +244,38 @@ func benchLode(ctx context.Context, cfg *Config, queries []Query) (map[int]*Run,
 	defer s.Close()
 	runs := map[int]*Run{}
 	for _, q := range queries {
-		r := timeQuery(cfg, q, func(ctx context.Context) ([][]string, error) { return queryText(ctx, s, q.SQL) })
+		r := timeQuery(cfg, q, func(ctx context.Context) ([][]string, error) { return QueryText(ctx, s, q.SQL) })
 		runs[q.N] = r
 		logRun(cfg.Log, SysLode, q, r)
 	}
+	cs := eng.ColumnCacheStats()
+	note := fmt.Sprintf("Lode's column cache after the run: %d MiB of its %d MiB budget in %d chunks (%d hits, %d misses).",
+		cs.Used>>20, cs.Budget>>20, cs.Chunks, cs.Hits, cs.Misses)
+	if hwm, ok := peakRSS(); ok {
+		// Lode runs inside this process; DuckDB and PostgreSQL run in
+		// their own, after it.
+		note += fmt.Sprintf(" Peak RSS of the benchmark process during the Lode run (VmHWM, data generation included if it ran now): %d MiB.", hwm>>20)
+	}
+	rep.Notes = append(rep.Notes, note)
+	fmt.Fprintln(cfg.Log, note)
 	return runs, nil
+}
+
+// peakRSS reads this process's peak resident set size (Linux only).
+func peakRSS() (int64, bool) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &kb); err == nil {
+				return kb << 10, true
+			}
+		}
+	}
+	return 0, false
 }
 
 func logRun(w io.Writer, sys string, q Query, r *Run) {

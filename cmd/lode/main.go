@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strconv"
 	"syscall"
 
 	"github.com/lodedb/lode/catalog/sqlerr"
@@ -71,6 +72,15 @@ func envOr(key, def string) string {
 	return def
 }
 
+// envInt is an integer environment variable, or def when unset or not a
+// number.
+func envInt(key string, def int64) int64 {
+	if v, err := strconv.ParseInt(os.Getenv(key), 10, 64); err == nil {
+		return v
+	}
+	return def
+}
+
 func warehouseFlag(fs *flag.FlagSet) *string {
 	return fs.String("warehouse", envOr("LODE_WAREHOUSE", "./warehouse"), "warehouse directory (env LODE_WAREHOUSE)")
 }
@@ -82,9 +92,15 @@ func serve(args []string) error {
 	hba := fs.String("hba", envOr("LODE_HBA", ""), "pg_hba-style file: lines \"host all all ADDRESS METHOD\" (trust, scram-sha-256, md5, password, reject); default: trust loopback, SCRAM elsewhere")
 	tlsCert := fs.String("tls-cert", envOr("LODE_TLS_CERT", ""), "PEM certificate: offer TLS to clients that ask (with --tls-key)")
 	tlsKey := fs.String("tls-key", envOr("LODE_TLS_KEY", ""), "PEM private key of --tls-cert")
+	cacheMB := fs.Int64("column-cache-mb", envInt("LODE_COLUMN_CACHE_MB", engine.DefaultColumnCacheBytes>>20),
+		"memory budget in MiB of the cache of decoded Parquet columns; 0 turns it off (env LODE_COLUMN_CACHE_MB)")
 	fs.Parse(args)
 
-	eng, err := engine.Open(engine.Config{Warehouse: *warehouse})
+	cacheBytes := *cacheMB << 20
+	if cacheBytes == 0 {
+		cacheBytes = -1 // engine.Config's "no cache"
+	}
+	eng, err := engine.Open(engine.Config{Warehouse: *warehouse, ColumnCacheBytes: cacheBytes})
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,11 @@ func numericArithKernel(op byte, t types.T) kernel {
 		la, ra := args[0], args[1]
 		x, y := vals[decimal128.Num](la), vals[decimal128.Num](ra)
 		sa, sb := decScale(la), decScale(ra)
-		buf, out := newVals[decimal128.Num](ctx.Alloc, n)
+		buf, out := newValsNoClear[decimal128.Num](ctx.Alloc, n)
+		if fastInt64(op, sa, sb, t) && decArithInt64(op, x, y, out) {
+			return makeArray(t.ArrowType(), n, validity(ctx.Alloc, n, la, ra), buf), nil
+		}
+		clear(out)
 		var err error
 		var bw bigWork
 		liveRows(b, func(i int) {
@@ -56,6 +60,22 @@ func numericArithKernel(op byte, t types.T) kernel {
 		}
 		return makeArray(t.ArrowType(), n, validity(ctx.Alloc, n, la, ra), buf), nil
 	}
+}
+
+// fastInt64 reports whether op at these scales needs no rescaling, so the
+// int64 path applies when the values are small enough, and whether the
+// result type holds any 64-bit value (19 digits).
+func fastInt64(op byte, sa, sb int32, t types.T) bool {
+	if t.DecimalPrecision() < 19 {
+		return false
+	}
+	switch op {
+	case '+', '-':
+		return sa == sb && sa == t.Scale
+	case '*':
+		return sa+sb == t.Scale
+	}
+	return false
 }
 
 func fitsDec(r decimal128.Num, t types.T) bool {

@@ -88,6 +88,9 @@ func compileCast(c *planner.Cast) (Evaluator, error) {
 	if sameType(from, to) && !(from.Kind == types.Varchar && to.Kind == types.Varchar) {
 		return arg, nil // zero-copy
 	}
+	if widensNumeric(from, to) {
+		return &retypeEval{arg: arg, dt: to.ArrowType()}, nil
+	}
 	row, err := castFunc(from, to, c.Explicit)
 	if err != nil {
 		return nil, err

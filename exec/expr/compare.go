@@ -84,6 +84,9 @@ func compileCompare(f *planner.Func, args []Evaluator) (Evaluator, error) {
 		return cmpFixed(op, args, lit, decLoops, func(v any) decimal128.Num { return v.(decimal128.Num) }), nil
 	case types.Text, types.Varchar, types.Unknown, types.Bytea, types.UUID:
 		// bytea compares bytewise and canonical uuid text sorts as its bytes.
+		if c, ok := litString(lit); ok {
+			return &cmpTextConstEval{arg: args[0], c: c, op: op}, nil
+		}
 		return &strictEval{args, cmpRowKernel(op, func(a, b arrow.Array, i int) int {
 			return strings.Compare(a.(*array.String).Value(i), b.(*array.String).Value(i))
 		})}, nil
@@ -185,6 +188,15 @@ func cmpRowKernel(op string, cmp func(a, b arrow.Array, i int) int) kernel {
 		})
 		return boolResult(n, validity(ctx.Alloc, n, arrs...), buf), nil
 	}
+}
+
+// litString is a text constant's value.
+func litString(lit *planner.Literal) (string, bool) {
+	if lit == nil {
+		return "", false
+	}
+	s, ok := lit.Value.(string)
+	return s, ok
 }
 
 func cmpResult(op string, c int) bool {

@@ -1,7 +1,10 @@
 package expr
 
 import (
+	"sync/atomic"
+
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -14,7 +17,13 @@ import (
 type constEval struct {
 	v any
 	t types.T
+	// wide is the constant broadcast to the most rows asked for so far;
+	// narrower requests get a zero-copy slice of it instead of a fresh
+	// array per batch (arrays are immutable, so sharing is safe).
+	wide atomic.Pointer[wideConst]
 }
+
+type wideConst struct{ arr arrow.Array }
 
 func newConstEval(v any, t types.T) (Evaluator, error) {
 	if err := checkConst(v, t); err != nil {
@@ -24,7 +33,18 @@ func newConstEval(v any, t types.T) (Evaluator, error) {
 }
 
 func (c *constEval) Eval(ctx *Context, b batch.Batch) (arrow.Array, error) {
-	return broadcast(ctx.Alloc, c.t, c.v, b.NumRows()), nil
+	n := b.NumRows()
+	if c.t.Kind == types.Array || n < 64 {
+		return broadcast(ctx.Alloc, c.t, c.v, n), nil
+	}
+	w := c.wide.Load()
+	if w == nil || w.arr.Len() < n {
+		// The shared copy outlives any query: it lives on the Go heap,
+		// outside the query's allocator.
+		w = &wideConst{arr: broadcast(memory.DefaultAllocator, c.t, c.v, n)}
+		c.wide.Store(w)
+	}
+	return array.NewSlice(w.arr, 0, int64(n)), nil
 }
 
 // checkConst verifies v has the Go type the value convention promises, so

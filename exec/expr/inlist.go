@@ -16,7 +16,8 @@ type inListEval struct {
 	arg     Evaluator
 	elems   []Evaluator // non-constant lists
 	set     map[any]struct{}
-	argType types.T // how set keys were normalised
+	strSet  map[string]struct{} // set, for a text argument (inlist_typed.go)
+	argType types.T             // how set keys were normalised
 	hasNull bool
 	negated bool
 }
@@ -45,6 +46,7 @@ func compileInList(l *planner.InList) (Evaluator, error) {
 				e.set[k] = struct{}{}
 			}
 		}
+		e.strSet = stringSet(e.set, l.Arg.Type())
 		return e, nil
 	}
 	if e.elems, err = compileAll(l.List); err != nil {
@@ -86,6 +88,9 @@ func (e *inListEval) Eval(ctx *Context, b batch.Batch) (arrow.Array, error) {
 		return nil, err
 	}
 	defer a.Release()
+	if e.strSet != nil {
+		return e.evalStrings(ctx, b, a), nil
+	}
 	var elems []arrow.Array
 	defer func() { releaseAll(elems...) }()
 	for _, x := range e.elems {

@@ -97,13 +97,50 @@ func compileMatcher(p string, esc rune, fold bool) (matcher, error) {
 		lit := toks[1].lit
 		m = func(s string) bool { return strings.Contains(s, lit) }
 	default:
-		m = func(s string) bool { return likeMatch(toks, s) }
+		m = func(s string) bool { return percentMatch(toks, s) }
 	}
 	if fold {
 		inner := m
 		m = func(s string) bool { return inner(strings.ToLower(s)) }
 	}
 	return m, nil
+}
+
+// percentMatch matches a pattern of literals and '%' only (TPC-H's
+// '%special%requests%') without backtracking: a leading literal must be a
+// prefix, a trailing one a suffix, and each literal between '%'s is best
+// taken at its leftmost place after the one before, which leaves the most
+// room for the rest.
+func percentMatch(toks []likeToken, s string) bool {
+	if len(toks) > 0 && toks[0].kind == 'l' {
+		if !strings.HasPrefix(s, toks[0].lit) {
+			return false
+		}
+		s, toks = s[len(toks[0].lit):], toks[1:]
+		if len(toks) == 0 {
+			return s == ""
+		}
+	}
+	if n := len(toks); n > 0 && toks[n-1].kind == 'l' {
+		if !strings.HasSuffix(s, toks[n-1].lit) {
+			return false
+		}
+		s, toks = s[:len(s)-len(toks[n-1].lit)], toks[:n-1]
+	}
+	if len(toks) == 0 {
+		return s == ""
+	}
+	for _, t := range toks {
+		if t.kind != 'l' {
+			continue
+		}
+		i := strings.Index(s, t.lit)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(t.lit):]
+	}
+	return true
 }
 
 // likeMatch matches tokens greedily with backtracking on the last '%'.

@@ -135,6 +135,12 @@ func pushJoin(n *planner.Join, preds []planner.Expr) planner.Plan {
 				right = append(right, planner.ShiftColumns(pr, 0, -nl))
 			default:
 				onJoin = append(onJoin, pr)
+				if lp, ok := impliedOnSide(pr, func(c int) bool { return c < nl }); ok {
+					left = append(left, lp)
+				}
+				if rp, ok := impliedOnSide(pr, func(c int) bool { return c >= nl }); ok {
+					right = append(right, planner.ShiftColumns(rp, 0, -nl))
+				}
 			}
 		}
 		c.Cond = planner.AndAll(onJoin)

@@ -8,6 +8,8 @@ import "github.com/lodedb/lode/planner"
 func Optimize(p planner.Plan) (planner.Plan, error) {
 	p = FoldConstants(p)
 	p = PushDownFilters(p)
+	p = ReorderJoins(p)
+	p = PushDownSemiJoins(p)
 	p = PruneColumns(p)
 	p = ChooseBuildSides(p)
 	p = MergeProjections(p)

@@ -30,13 +30,15 @@ func main() {
 	timeout := flag.Duration("timeout", 2*time.Minute, "time limit of one query execution")
 	results := flag.String("results", "", "also write the Markdown table to this file")
 	genOnly := flag.Bool("generate-only", false, "only make sure the data is loaded")
+	cacheMB := flag.Int64("column-cache-mb", 0, "Lode's decoded-column cache budget in MiB (0: the engine's default; -1: no cache)")
 	flag.Parse()
 
 	if *warehouse == "" {
 		*warehouse = filepath.Join("bench", "tpch", "data", "sf"+strconv.FormatFloat(*sf, 'f', -1, 64))
 	}
 	cfg := tpch.Config{SF: *sf, Warehouse: *warehouse, Answers: *answers, DuckDBDir: *duck,
-		Systems: strings.Split(*systems, ","), Runs: *runs, Timeout: *timeout, Log: os.Stderr}
+		Systems: strings.Split(*systems, ","), Runs: *runs, Timeout: *timeout, Log: os.Stderr,
+		ColumnCacheBytes: *cacheMB << 20}
 	if *genOnly {
 		cfg.Systems = nil
 	}
