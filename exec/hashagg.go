@@ -93,7 +93,7 @@ type aggShared struct {
 }
 
 // spilled reports whether the build wrote rows to disk.
-func (sh *aggShared) spilled() bool { return sh.spill != nil && len(sh.spill.files) > 0 }
+func (sh *aggShared) spilled() bool { return sh.spill != nil && !sh.spill.empty() }
 
 func (h *hashAggregate) keyTypes() []arrow.DataType {
 	in := h.child.Schema()
@@ -207,7 +207,7 @@ func (h *hashAggregate) build(tc *TaskContext, sh *aggShared) {
 			sh.err = err
 		}
 		if sh.err != nil {
-			sh.spill.removeFiles()
+			sh.spill.removeAll()
 		}
 	}
 }
@@ -296,7 +296,7 @@ func (h *hashAggregate) addSpilled(mem memory.Allocator, sp *aggSpill, part, sub
 	enc := newKeyEncoder(h.keyTypes())
 	keyArrs := make([]arrow.Array, len(h.groupCols))
 	var gids []int32
-	err := sp.readSpilled(mem, part, sub, func(rec arrow.Record) error {
+	err := sp.read(mem, part*aggSpillFanout+sub, func(rec arrow.Record) error {
 		n := int(rec.NumRows())
 		gids = growSlice(gids, n)
 		for i, c := range h.groupCols {
@@ -370,7 +370,7 @@ func (o *hashAggOp) Next(ctx context.Context) (batch.Batch, error) {
 			o.rec = nil
 		}
 		rec, err := o.h.mergePartition(o.tc, o.sh, o.part, o.sub)
-		o.sh.spill.removePart(o.part, o.sub)
+		o.sh.spill.remove(o.part*aggSpillFanout + o.sub)
 		o.sub++
 		if err != nil {
 			return batch.Batch{}, err
@@ -397,7 +397,7 @@ func (o *hashAggOp) Close() error {
 	}
 	if o.sh.spilled() {
 		for ; o.sub < aggSpillFanout; o.sub++ {
-			o.sh.spill.removePart(o.part, o.sub)
+			o.sh.spill.remove(o.part*aggSpillFanout + o.sub)
 		}
 	}
 	return nil

@@ -1,13 +1,9 @@
 package exec
 
 import (
-	"fmt"
-	"os"
-	"sync"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/lodedb/lode/exec/batch"
@@ -37,22 +33,11 @@ var SpilledAggRows atomic.Int64
 
 // aggSpill is the spilling state of one hash aggregation execution.
 type aggSpill struct {
-	limit    int64
-	perGroup int64        // estimated bytes of one group (key, hash, slots, states)
-	held     atomic.Int64 // estimated bytes of every partial's groups
-	frozen   atomic.Bool
-	dir      string
-	schema   *arrow.Schema
-	mu       sync.Mutex
-	files    map[int]*aggSpillFile // part*aggSpillFanout + sub
-}
-
-type aggSpillFile struct {
-	mu   sync.Mutex
-	f    *os.File
-	w    *ipc.FileWriter
-	path string
-	rows int64
+	limit     int64
+	perGroup  int64        // estimated bytes of one group (key, hash, slots, states)
+	held      atomic.Int64 // estimated bytes of every partial's groups
+	frozen    atomic.Bool
+	*spillSet // files by part*aggSpillFanout + sub
 }
 
 func (h *hashAggregate) newAggSpill(tc *TaskContext) *aggSpill {
@@ -65,7 +50,7 @@ func (h *hashAggregate) newAggSpill(tc *TaskContext) *aggSpill {
 		}
 	}
 	per += 16 * int64(len(h.aggs))
-	return &aggSpill{limit: tc.MemoryLimit, perGroup: per, dir: tc.SpillDir, schema: h.child.Schema(), files: map[int]*aggSpillFile{}}
+	return &aggSpill{limit: tc.MemoryLimit, perGroup: per, spillSet: newSpillSet(tc.SpillDir, "lode-agg", h.child.Schema())}
 }
 
 // grew records new groups and freezes the tables past the limit.
@@ -73,60 +58,6 @@ func (sp *aggSpill) grew(groups int) {
 	if sp.limit > 0 && sp.held.Add(int64(groups)*sp.perGroup) > sp.limit {
 		sp.frozen.Store(true)
 	}
-}
-
-// file returns the spill file of (part, sub), creating it.
-func (sp *aggSpill) file(mem memory.Allocator, part, sub int) (*aggSpillFile, error) {
-	sp.mu.Lock()
-	defer sp.mu.Unlock()
-	k := part*aggSpillFanout + sub
-	if f := sp.files[k]; f != nil {
-		return f, nil
-	}
-	f, err := os.CreateTemp(sp.dir, "lode-agg-*.arrow")
-	if err != nil {
-		return nil, fmt.Errorf("hash aggregate: cannot spill: %w", err)
-	}
-	w, err := ipc.NewFileWriter(f, ipc.WithSchema(sp.schema), ipc.WithAllocator(mem))
-	if err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, err
-	}
-	sf := &aggSpillFile{f: f, w: w, path: f.Name()}
-	sp.files[k] = sf
-	return sf, nil
-}
-
-func (sf *aggSpillFile) write(rec arrow.Record) error {
-	sf.mu.Lock()
-	defer sf.mu.Unlock()
-	sf.rows += rec.NumRows()
-	return sf.w.Write(rec)
-}
-
-// finish closes every spill file for reading.
-func (sp *aggSpill) finish() error {
-	var first error
-	for _, sf := range sp.files {
-		if err := sf.w.Close(); err != nil && first == nil {
-			first = err
-		}
-		if err := sf.f.Close(); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
-
-// removeFiles deletes the spill files.
-func (sp *aggSpill) removeFiles() {
-	sp.mu.Lock()
-	defer sp.mu.Unlock()
-	for _, sf := range sp.files {
-		os.Remove(sf.path)
-	}
-	sp.files = map[int]*aggSpillFile{}
 }
 
 // lookupGroups finds each encoded row's group without inserting; a NULL
@@ -185,12 +116,8 @@ func (h *hashAggregate) consumeFrozen(mem memory.Allocator, sp *aggSpill, p *agg
 		}
 	}
 	for k, rows := range spill {
-		sf, err := sp.file(mem, k/aggSpillFanout, k%aggSpillFanout)
-		if err != nil {
-			return err
-		}
 		rec := takeRecord(mem, b.Rec, rows)
-		err = sf.write(rec)
+		err := sp.write(mem, k, rec)
 		rec.Release()
 		if err != nil {
 			return err
@@ -198,42 +125,4 @@ func (h *hashAggregate) consumeFrozen(mem memory.Allocator, sp *aggSpill, p *agg
 		SpilledAggRows.Add(int64(len(rows)))
 	}
 	return nil
-}
-
-// readSpilled feeds the spilled rows of (part, sub) to fn, a record at a
-// time.
-func (sp *aggSpill) readSpilled(mem memory.Allocator, part, sub int, fn func(arrow.Record) error) error {
-	sf := sp.files[part*aggSpillFanout+sub]
-	if sf == nil {
-		return nil
-	}
-	f, err := os.Open(sf.path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	r, err := ipc.NewFileReader(f, ipc.WithAllocator(mem))
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	for i := 0; i < r.NumRecords(); i++ {
-		rec, err := r.Record(i)
-		if err != nil {
-			return err
-		}
-		if err := fn(rec); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// removePart deletes the spill file of (part, sub) once it is merged.
-func (sp *aggSpill) removePart(part, sub int) {
-	sp.mu.Lock()
-	defer sp.mu.Unlock()
-	if sf := sp.files[part*aggSpillFanout+sub]; sf != nil {
-		os.Remove(sf.path)
-	}
 }
