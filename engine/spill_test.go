@@ -57,3 +57,36 @@ func TestHashAggregateSpillsUnderMemoryLimit(t *testing.T) {
 		t.Fatal("no aggregation spilled under a 512kB limit")
 	}
 }
+
+// TestHashJoinSpillsUnderMemoryLimit: joins whose build side passes
+// lode.query_memory_limit run as grace hash joins over spilled file pairs
+// and return the in-memory joins' results (inner, outer with NULL keys,
+// semi and anti joins).
+func TestHashJoinSpillsUnderMemoryLimit(t *testing.T) {
+	q := newSQLTester(t, t.TempDir())
+	q.run("CREATE TABLE fa (id bigint, k bigint, pad text)")
+	q.run("INSERT INTO fa SELECT i, CASE WHEN i % 50 = 0 THEN NULL ELSE (i * 7919) % 120000 END, 'fa ' || i FROM generate_series(1, 200000) i")
+	q.run("CREATE TABLE fb (k bigint, v bigint, pad text)")
+	q.run("INSERT INTO fb SELECT CASE WHEN i % 70 = 0 THEN NULL ELSE i END, i % 97, 'fb ' || i FROM generate_series(1, 150000) i")
+	queries := []string{
+		"SELECT count(*), sum(fb.v), max(fa.pad) FROM fa JOIN fb ON fa.k = fb.k",
+		"SELECT count(*), count(fb.k), sum(fa.id) FROM fa LEFT JOIN fb ON fa.k = fb.k",
+		"SELECT count(*), count(fa.k), count(fb.k) FROM fa FULL JOIN fb ON fa.k = fb.k AND fb.v < 50",
+		"SELECT count(*) FROM fa WHERE k IN (SELECT k FROM fb WHERE v > 10)",
+		"SELECT count(*) FROM fb WHERE NOT EXISTS (SELECT 1 FROM fa WHERE fa.k = fb.k)",
+	}
+	var inMemory []string
+	for _, sql := range queries {
+		inMemory = append(inMemory, q.rows(sql))
+	}
+	before := exec.SpilledJoinRows.Load()
+	q.run("SET lode.query_memory_limit = '1MB'")
+	for i, sql := range queries {
+		if got := q.rows(sql); got != inMemory[i] {
+			t.Fatalf("%s: spilled %s, in memory %s", sql, got, inMemory[i])
+		}
+	}
+	if exec.SpilledJoinRows.Load() == before {
+		t.Fatal("no join spilled under a 1MB limit")
+	}
+}

@@ -129,6 +129,7 @@ type joinBuild struct {
 	resid  expr.Evaluator
 	match  []uint32 // Right/Full: bitmap of build rows that found a match
 	nbuild int
+	grace  *joinGrace // set when the build side spilled: output comes from disk
 
 	finished atomic.Int32 // probe partitions at end of input
 	closed   atomic.Int32
@@ -156,7 +157,7 @@ func (j *hashJoin) Open(tc *TaskContext, partition int) (Operator, error) {
 	if err != nil {
 		return nil, err
 	}
-	op := &hashJoinOp{j: j, tc: tc, sh: sh, child: child, mem: allocOf(tc)}
+	op := &hashJoinOp{j: j, tc: tc, sh: sh, child: child, mem: allocOf(tc), graceKey: partition}
 	if len(j.probeKeys) > 0 {
 		dts := make([]arrow.DataType, len(j.probeKeys))
 		for i, c := range j.probeKeys {
@@ -177,12 +178,30 @@ func (j *hashJoin) buildSide(tc *TaskContext, sh *joinBuild) {
 		}
 	}
 	parts := make([][]arrow.Record, max(1, j.build.Partitions()))
+	// Past the memory limit the build side goes to disk (hashjoin_spill.go).
+	canSpill := tc.MemoryLimit > 0 && len(j.buildKeys) > 0
+	var held atomic.Int64
+	var spilling atomic.Bool
+	var spillMu sync.Mutex
+	var spill *spillSet
 	err := DrainPartitions(tc, j.build, func(p int, b batch.Batch) error {
 		rec, err := batch.Compact(mem, b)
 		if err != nil {
 			return err
 		}
+		if spilling.Load() {
+			defer rec.Release()
+			return spillPartition(mem, spill, rec, j.buildKeys, j.packKeys)
+		}
 		parts[p] = append(parts[p], rec)
+		if canSpill && held.Add(recordBytes(rec)) > tc.MemoryLimit {
+			spillMu.Lock()
+			if spill == nil {
+				spill = j.newBuildSpill(tc)
+				spilling.Store(true)
+			}
+			spillMu.Unlock()
+		}
 		return nil
 	})
 	var recs []arrow.Record
@@ -194,8 +213,23 @@ func (j *hashJoin) buildSide(tc *TaskContext, sh *joinBuild) {
 			r.Release()
 		}
 	}()
+	if spill != nil {
+		defer spill.removeAll()
+	}
 	if err != nil {
 		sh.err = err
+		return
+	}
+	if spill != nil {
+		for _, r := range recs {
+			if sh.err = spillPartition(mem, spill, r, j.buildKeys, j.packKeys); sh.err != nil {
+				return
+			}
+		}
+		if sh.err = spill.finish(); sh.err != nil {
+			return
+		}
+		sh.grace, sh.err = j.grace(tc, spill)
 		return
 	}
 	if len(recs) > 0 {
@@ -314,6 +348,11 @@ type hashJoinOp struct {
 	probeDone bool
 	tail      bool
 	tailPos   int
+
+	// after a spill: the next output file this partition streams
+	// (partition, partition + Partitions(), …) and its cursor
+	graceKey int
+	graceCur *runCursor
 }
 
 func (o *hashJoinOp) Next(ctx context.Context) (batch.Batch, error) {
@@ -327,6 +366,9 @@ func (o *hashJoinOp) Next(ctx context.Context) (batch.Batch, error) {
 	}
 	if o.sh.err != nil {
 		return batch.Batch{}, o.sh.err
+	}
+	if o.sh.grace != nil {
+		return o.nextGrace(ctx)
 	}
 	jt := o.j.jt
 	for {
@@ -597,6 +639,15 @@ func (o *hashJoinOp) Close() error {
 		o.out = nil
 	}
 	err := o.child.Close()
+	if o.graceCur != nil {
+		o.graceCur.close()
+		o.graceCur = nil
+	}
+	if g := o.sh.grace; g != nil {
+		for ; o.graceKey < joinSpillFanout; o.graceKey += o.j.Partitions() {
+			g.out.remove(o.graceKey)
+		}
+	}
 	if int(o.sh.closed.Add(1)) == o.j.Partitions() && o.sh.rec != nil {
 		o.sh.rec.Release()
 		o.sh.rec = nil

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"os"
 	"reflect"
 	"testing"
 
@@ -74,6 +75,34 @@ func joinOutSchema(c joinCase) *arrow.Schema {
 		fs = append(fs, c.build.schema.Fields()...)
 	}
 	return arrow.NewSchema(fs, nil)
+}
+
+// joinTestMemoryLimit, when set, runs the join cases under that memory
+// limit (TestHashJoinSpills).
+var joinTestMemoryLimit int64
+var joinTestSpillDir string
+
+// TestHashJoinSpills re-runs every join case with a 1-byte memory limit:
+// each hash join's build side spills after its first batch and the join
+// runs as a grace hash join over file pairs. Results must be the same
+// (outer joins' NULL-key rows included), memory must not leak and no
+// spill file may be left.
+func TestHashJoinSpills(t *testing.T) {
+	dir := t.TempDir()
+	joinTestMemoryLimit, joinTestSpillDir = 1, dir
+	defer func() { joinTestMemoryLimit, joinTestSpillDir = 0, "" }()
+	before := SpilledJoinRows.Load()
+	TestHashJoin(t)
+	if SpilledJoinRows.Load() == before {
+		t.Fatal("no join spilled under a 1-byte limit")
+	}
+	left, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 0 {
+		t.Fatalf("%d spill files left behind", len(left))
+	}
 }
 
 func TestHashJoin(t *testing.T) {
@@ -167,7 +196,9 @@ func TestHashJoin(t *testing.T) {
 					} else {
 						plan = NewHashJoin(ps, bs, tcase.jt, tcase.probeKeys, tcase.buildKeys, tcase.residual, joinOutSchema(tcase))
 					}
-					got, err := opsRun(t, opsTC(mem, c.bs), plan)
+					tc := opsTC(mem, c.bs)
+					tc.MemoryLimit, tc.SpillDir = joinTestMemoryLimit, joinTestSpillDir
+					got, err := opsRun(t, tc, plan)
 					if err != nil {
 						t.Fatal(err)
 					}
