@@ -272,15 +272,46 @@ func (m *runMerger) close() {
 	m.runs = nil
 }
 
-// recordBytes is the memory a record's buffers take (what a sort holds).
+// recordBytes estimates the memory a record's rows take. Batches are
+// often slices of a larger record (a scan slices its row group), so the
+// size is computed from the rows in the slice, not from the buffers they
+// share: counting whole buffers would charge a row group once per batch.
 func recordBytes(rec arrow.Record) int64 {
 	var n int64
 	for _, c := range rec.Columns() {
-		n += dataBytes(c.Data())
+		n += arrayBytes(c)
 	}
 	return n
 }
 
+func arrayBytes(a arrow.Array) int64 {
+	n := int64(a.Len())
+	size := (n + 7) / 8 // validity
+	switch arr := a.(type) {
+	case *array.String:
+		offs := arr.ValueOffsets()
+		return size + 4*(n+1) + int64(offs[n]-offs[0])
+	case *array.Binary:
+		offs := arr.ValueOffsets()
+		return size + 4*(n+1) + int64(offs[n]-offs[0])
+	case *array.List:
+		offs := arr.Offsets()
+		vals := array.NewSlice(arr.ListValues(), int64(offs[0]), int64(offs[n]))
+		defer vals.Release()
+		return size + 4*(n+1) + arrayBytes(vals)
+	case *array.Boolean:
+		return size + (n+7)/8
+	case *array.Struct:
+		for i := 0; i < arr.NumField(); i++ {
+			size += arrayBytes(arr.Field(i))
+		}
+		return size
+	}
+	if fw, ok := a.DataType().(arrow.FixedWidthDataType); ok {
+		return size + n*int64(fw.BitWidth()/8)
+	}
+	return size + dataBytes(a.Data())
+}
 func dataBytes(d arrow.ArrayData) int64 {
 	var n int64
 	for _, b := range d.Buffers() {
