@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -206,7 +205,7 @@ func (s *Session) writeZOrdered(ctx context.Context, app *delta.Append, rc *plan
 	if len(recs) == 0 {
 		return nil
 	}
-	rec, err := concatRecords(recs)
+	rec, err := exec.ConcatRecords(memory.DefaultAllocator, recs[0].Schema(), recs)
 	if err != nil {
 		return err
 	}
@@ -227,30 +226,3 @@ func (s *Session) writeZOrdered(ctx context.Context, app *delta.Append, rc *plan
 	return err
 }
 
-func concatRecords(recs []arrow.Record) (arrow.Record, error) {
-	if len(recs) == 1 {
-		recs[0].Retain()
-		return recs[0], nil
-	}
-	cols := make([]arrow.Array, recs[0].NumCols())
-	var rows int64
-	for _, r := range recs {
-		rows += r.NumRows()
-	}
-	for c := range cols {
-		parts := make([]arrow.Array, len(recs))
-		for i, r := range recs {
-			parts[i] = r.Column(c)
-		}
-		a, err := array.Concatenate(parts, memory.DefaultAllocator)
-		if err != nil {
-			return nil, err
-		}
-		cols[c] = a
-	}
-	rec := array.NewRecord(recs[0].Schema(), cols, rows)
-	for _, a := range cols {
-		a.Release()
-	}
-	return rec, nil
-}

@@ -233,7 +233,7 @@ func (j *hashJoin) buildSide(tc *TaskContext, sh *joinBuild) {
 		return
 	}
 	if len(recs) > 0 {
-		sh.rec, sh.err = concatRecords(mem, j.build.Schema(), recs)
+		sh.rec, sh.err = ConcatRecords(mem, j.build.Schema(), recs)
 		if sh.err != nil {
 			return
 		}
@@ -291,7 +291,8 @@ func (j *hashJoin) buildSide(tc *TaskContext, sh *joinBuild) {
 	sh.start, sh.rows = start, rows
 }
 
-func concatRecords(mem memory.Allocator, schema *arrow.Schema, recs []arrow.Record) (arrow.Record, error) {
+// ConcatRecords concatenates records of one schema into one record.
+func ConcatRecords(mem memory.Allocator, schema *arrow.Schema, recs []arrow.Record) (arrow.Record, error) {
 	if len(recs) == 1 {
 		recs[0].Retain()
 		return recs[0], nil

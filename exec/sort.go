@@ -129,7 +129,7 @@ func (sp *sortSpill) removeFiles() {
 
 // prune keeps only the first limit rows of the run (TopN).
 func (s *sortPlan) prune(mem memory.Allocator, r *sortRun) error {
-	rec, err := concatRecords(mem, s.child.Schema(), r.recs)
+	rec, err := ConcatRecords(mem, s.child.Schema(), r.recs)
 	if err != nil {
 		return err
 	}
@@ -238,7 +238,7 @@ func (s *sortPlan) run(tc *TaskContext, mem memory.Allocator) (arrow.Record, []i
 	if len(recs) == 0 || bounds[len(bounds)-1] == 0 {
 		return nil, nil, nil, nil
 	}
-	all, err := concatRecords(mem, s.child.Schema(), recs)
+	all, err := ConcatRecords(mem, s.child.Schema(), recs)
 	if err != nil {
 		return nil, nil, nil, err
 	}

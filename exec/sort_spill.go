@@ -25,7 +25,7 @@ type spillRun struct {
 
 // writeSortedRun sorts recs by keys and writes them to a new file in dir.
 func writeSortedRun(mem memory.Allocator, dir string, schema *arrow.Schema, recs []arrow.Record, keys []SortKey, batchRows int) (spillRun, error) {
-	rec, err := concatRecords(mem, schema, recs)
+	rec, err := ConcatRecords(mem, schema, recs)
 	if err != nil {
 		return spillRun{}, err
 	}
@@ -251,7 +251,7 @@ func (m *runMerger) next(ctx context.Context, n int) (arrow.Record, error) {
 		parts = append(parts, takeRecord(m.mem, picks[lo].rec, idx))
 		lo = hi
 	}
-	out, err := concatRecords(m.mem, m.schema, parts)
+	out, err := ConcatRecords(m.mem, m.schema, parts)
 	if err != nil {
 		return nil, err
 	}
