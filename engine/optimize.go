@@ -225,4 +225,3 @@ func (s *Session) writeZOrdered(ctx context.Context, app *delta.Append, rc *plan
 	}
 	return err
 }
-
