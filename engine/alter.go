@@ -33,15 +33,24 @@ func (s *Session) openAlterTarget(ctx context.Context, st planner.Statement, rv 
 		}
 		return nil, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", name.Table)
 	}
-	tab, err := s.eng.cat.OpenTable(name)
-	if err != nil {
-		return nil, err
-	}
-	snap, err := tab.Snapshot(ctx)
+	tab, snap, err := s.openSnapshot(ctx, name)
 	if err != nil {
 		return nil, err
 	}
 	return &alterTarget{name: name, tab: tab, snap: snap}, nil
+}
+
+// openSnapshot opens a table and reads its current version.
+func (s *Session) openSnapshot(ctx context.Context, name catalog.Name) (*delta.Table, *delta.Snapshot, error) {
+	tab, err := s.eng.cat.OpenTable(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	snap, err := tab.Snapshot(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tab, snap, nil
 }
 
 // runAlterTable supports ADD COLUMN (a new nullable column, NULL in the

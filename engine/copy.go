@@ -157,11 +157,7 @@ func (s *Session) copyIn(ctx context.Context, st planner.Statement, c *pg.CopySt
 		return nil, sqlerr.New(sqlerr.SyntaxError, "COPY FROM needs a table")
 	}
 	name := s.binder(st).ResolveTable(c.Relation)
-	tab, err := s.eng.cat.OpenTable(name)
-	if err != nil {
-		return nil, err
-	}
-	snap, err := tab.Snapshot(ctx)
+	tab, snap, err := s.openSnapshot(ctx, name)
 	if err != nil {
 		return nil, err
 	}

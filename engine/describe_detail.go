@@ -31,11 +31,7 @@ var describeDetailColumns = []Column{
 // runDescribeDetail describes a table's current version in one row.
 func (s *Session) runDescribeDetail(ctx context.Context, st planner.Statement, d *planner.DescribeDetailStmt) (*Result, error) {
 	name := s.binder(st).ResolveTable(nameToRangeVar(d.Name))
-	tab, err := s.eng.cat.OpenTable(name)
-	if err != nil {
-		return nil, err
-	}
-	snap, err := tab.Snapshot(ctx)
+	tab, snap, err := s.openSnapshot(ctx, name)
 	if err != nil {
 		return nil, err
 	}

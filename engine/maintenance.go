@@ -42,11 +42,7 @@ func (s *Session) runVacuum(ctx context.Context, st planner.Statement, v *planne
 			"VACUUM retention of %g hours is under the 168-hour minimum: older versions' readers could lose files (SET lode.retention_duration_check = off to allow it)", retain)
 	}
 	name := s.binder(st).ResolveTable(nameToRangeVar(v.Name))
-	tab, err := s.eng.cat.OpenTable(name)
-	if err != nil {
-		return nil, err
-	}
-	snap, err := tab.Snapshot(ctx)
+	tab, snap, err := s.openSnapshot(ctx, name)
 	if err != nil {
 		return nil, err
 	}

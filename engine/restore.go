@@ -89,11 +89,7 @@ func (s *Session) runTruncate(ctx context.Context, st planner.Statement, t *pg.T
 	b := s.binder(st)
 	for _, n := range t.Relations {
 		name := b.ResolveTable(n.GetRangeVar())
-		tab, err := s.eng.cat.OpenTable(name)
-		if err != nil {
-			return nil, err
-		}
-		snap, err := tab.Snapshot(ctx)
+		tab, snap, err := s.openSnapshot(ctx, name)
 		if err != nil {
 			return nil, err
 		}
