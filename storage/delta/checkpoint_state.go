@@ -44,35 +44,10 @@ type checkpointState struct {
 // newest readable checkpoint below it (its tombstones included, unlike a
 // Snapshot, which drops them).
 func (t *Table) loadCheckpointState(ctx context.Context, version int64) (*checkpointState, error) {
-	seg, err := listLog(ctx, t.store, version)
-	if err != nil {
-		return nil, err
-	}
 	st := &checkpointState{version: version, adds: map[string]*AddFile{}, removes: map[string]*RemoveFile{},
 		txns: map[string]*Txn{}, domains: map[string]*DomainMetadata{}}
-	for seg.checkpoint != nil {
-		actions, err := readCheckpoint(ctx, t.store, seg.checkpoint)
-		if err == nil {
-			if err := st.apply(actions); err != nil {
-				return nil, fmt.Errorf("delta: checkpoint %d: %w", seg.checkpoint.version, err)
-			}
-			break
-		}
-		if ctx.Err() != nil || !seg.hasFallback() {
-			return nil, err
-		}
-		if err := seg.next(); err != nil {
-			return nil, err
-		}
-	}
-	for _, v := range seg.commits {
-		actions, err := readCommit(ctx, t.store, v)
-		if err != nil {
-			return nil, err
-		}
-		if err := st.apply(actions); err != nil {
-			return nil, fmt.Errorf("delta: version %d: %w", v, err)
-		}
+	if _, err := t.walkLog(ctx, version, st.apply, st.apply); err != nil {
+		return nil, err
 	}
 	switch {
 	case st.protocol == nil:

@@ -68,39 +68,55 @@ func (t *Table) SnapshotAt(ctx context.Context, version int64) (*Snapshot, error
 }
 
 func (t *Table) snapshot(ctx context.Context, upTo int64) (*Snapshot, error) {
-	seg, err := listLog(ctx, t.store, upTo)
+	r := newReplay()
+	seg, err := t.walkLog(ctx, upTo, func(actions []Action) error {
+		r.applyCheckpoint(actions)
+		return nil
+	}, r.apply)
 	if err != nil {
 		return nil, err
 	}
-	r := newReplay()
+	return r.finish(t, seg.version)
+}
+
+// walkLog reads the log segment that makes up version upTo: the newest
+// readable checkpoint (an unreadable one — truncated, half-written — falls
+// back to an older one, or to version 0), then every commit after it in
+// order. Snapshots and checkpoint writing reconcile the actions
+// differently; the walk is the same.
+func (t *Table) walkLog(ctx context.Context, upTo int64, checkpoint, commit func([]Action) error) (logSegment, error) {
+	seg, err := listLog(ctx, t.store, upTo)
+	if err != nil {
+		return seg, err
+	}
 	for seg.checkpoint != nil {
 		actions, err := readCheckpoint(ctx, t.store, seg.checkpoint)
 		if err == nil {
-			r.applyCheckpoint(actions)
+			if err := checkpoint(actions); err != nil {
+				return seg, fmt.Errorf("delta: checkpoint %d: %w", seg.checkpoint.version, err)
+			}
 			break
 		}
 		if ctx.Err() != nil || !seg.hasFallback() {
-			return nil, err
+			return seg, err
 		}
-		// An unreadable checkpoint (truncated, half-written): start from
-		// an older one, or from version 0.
 		if err := seg.next(); err != nil {
-			return nil, err
+			return seg, err
 		}
 	}
 	for _, v := range seg.commits {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return seg, err
 		}
 		actions, err := readCommit(ctx, t.store, v)
 		if err != nil {
-			return nil, err
+			return seg, err
 		}
-		if err := r.apply(actions); err != nil {
-			return nil, fmt.Errorf("delta: version %d: %w", v, err)
+		if err := commit(actions); err != nil {
+			return seg, fmt.Errorf("delta: version %d: %w", v, err)
 		}
 	}
-	return r.finish(t, seg.version)
+	return seg, nil
 }
 
 // replay reconciles actions in log order: the last add or remove of a file
