@@ -210,7 +210,7 @@ func (s *Session) writeZOrdered(ctx context.Context, app *delta.Append, rc *plan
 		return err
 	}
 	defer rec.Release()
-	perm, err := zorderPermutation(rec, zcols)
+	perm, err := exec.ZOrderPermutation(rec, zcols)
 	if err != nil {
 		return err
 	}

@@ -1,22 +1,20 @@
-package engine
+package exec
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
-// zorderPermutation returns the row order of rec along the Z-order curve
+// ZOrderPermutation returns the row order of rec along the Z-order curve
 // of the given columns: each column's values are ranked (NULLs first,
 // equal values share a rank), the ranks are scaled to the same number of
 // bits, and the bits of all columns are interleaved into one key. Rows
 // close in every column end up close in the file order, so each output
 // file covers a small range of each column.
-func zorderPermutation(rec arrow.Record, cols []int) ([]int32, error) {
+func ZOrderPermutation(rec arrow.Record, cols []int) ([]int32, error) {
 	n := int(rec.NumRows())
 	if n == 0 || len(cols) == 0 {
 		return nil, nil
@@ -61,24 +59,24 @@ func spread(v uint64, bits, stride, k int) uint64 {
 }
 
 // columnRanks ranks a column's values: NULL is rank 0, then distinct
-// values in ascending order from 1.
+// values in ascending order (the sort's order) from 1.
 func columnRanks(col arrow.Array) ([]int, int, error) {
-	n := col.Len()
-	less, err := valueComparator(col)
-	if err != nil {
+	if err := sortableError(col.DataType()); err != nil {
 		return nil, 0, err
 	}
+	n := col.Len()
+	cmpv := valueCmp(col)
 	idx := make([]int, 0, n)
 	for i := 0; i < n; i++ {
 		if !col.IsNull(i) {
 			idx = append(idx, i)
 		}
 	}
-	slices.SortFunc(idx, less)
+	slices.SortFunc(idx, cmpv)
 	ranks := make([]int, n)
 	rank := 0
 	for j, i := range idx {
-		if j == 0 || less(idx[j-1], i) != 0 {
+		if j == 0 || cmpv(idx[j-1], i) != 0 {
 			rank++
 		}
 		ranks[i] = rank
@@ -86,40 +84,13 @@ func columnRanks(col arrow.Array) ([]int, int, error) {
 	return ranks, rank, nil
 }
 
-// valueComparator compares two rows of a column by value.
-func valueComparator(col arrow.Array) (func(a, b int) int, error) {
-	switch c := col.(type) {
-	case *array.Int16:
-		return func(a, b int) int { return cmp.Compare(c.Value(a), c.Value(b)) }, nil
-	case *array.Int32:
-		return func(a, b int) int { return cmp.Compare(c.Value(a), c.Value(b)) }, nil
-	case *array.Int64:
-		return func(a, b int) int { return cmp.Compare(c.Value(a), c.Value(b)) }, nil
-	case *array.Float32:
-		return func(a, b int) int { return cmp.Compare(c.Value(a), c.Value(b)) }, nil
-	case *array.Float64:
-		return func(a, b int) int { return cmp.Compare(c.Value(a), c.Value(b)) }, nil
-	case *array.Date32:
-		return func(a, b int) int { return cmp.Compare(c.Value(a), c.Value(b)) }, nil
-	case *array.Timestamp:
-		return func(a, b int) int { return cmp.Compare(c.Value(a), c.Value(b)) }, nil
-	case *array.Decimal128:
-		return func(a, b int) int { return c.Value(a).Cmp(c.Value(b)) }, nil
-	case *array.String:
-		return func(a, b int) int { return cmp.Compare(c.Value(a), c.Value(b)) }, nil
-	case *array.Binary:
-		return func(a, b int) int { return bytes.Compare(c.Value(a), c.Value(b)) }, nil
-	case *array.Boolean:
-		return func(a, b int) int {
-			x, y := c.Value(a), c.Value(b)
-			switch {
-			case x == y:
-				return 0
-			case !x:
-				return -1
-			}
-			return 1
-		}, nil
+// sortableError refuses types the sort's comparators do not order
+// (valueCmp panics on them).
+func sortableError(dt arrow.DataType) error {
+	switch dt.ID() {
+	case arrow.INT16, arrow.INT32, arrow.INT64, arrow.DATE32, arrow.TIMESTAMP, arrow.FLOAT32, arrow.FLOAT64,
+		arrow.DECIMAL128, arrow.STRING, arrow.BOOL, arrow.LIST, arrow.INTERVAL_MONTH_DAY_NANO:
+		return nil
 	}
-	return nil, fmt.Errorf("type %s cannot be Z-ordered", col.DataType())
+	return fmt.Errorf("type %s cannot be Z-ordered", dt)
 }
