@@ -302,6 +302,39 @@ func (m *mergeBinding) sourceColumn(name string) (Expr, error) {
 	return &ColumnRef{Index: m.nt + found, Name: c.Name, T: c.T}, nil
 }
 
+// starValues is the new row of UPDATE SET * and INSERT *: every target
+// column from the source column of its name.
+func (m *mergeBinding) starValues() ([]Expr, error) {
+	vals := make([]Expr, m.width)
+	for i, c := range m.d.scan.Out[:m.width] {
+		e, err := m.sourceColumn(c.Name)
+		if err != nil {
+			return nil, err
+		}
+		if vals[i], err = m.b.assignValue(e, c.T, c.Name); err != nil {
+			return nil, err
+		}
+	}
+	return vals, nil
+}
+
+// assigned binds the value given to table column i (DEFAULT or an
+// expression of clause) and converts it for storing.
+func (m *mergeBinding) assigned(i int, n *pg.Node, side, clause string) (Expr, error) {
+	col := m.d.scan.Out[i]
+	var e Expr
+	var err error
+	if n.GetSetToDefault() != nil {
+		e, err = m.b.columnDefault(m.d.scan.Schema, i, col.T)
+	} else {
+		e, err = m.expr(n, side, clause)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m.b.assignValue(e, col.T, col.Name)
+}
+
 // updateValues is the new row of an UPDATE SET action: assigned columns
 // take their values, the others keep the target's.
 func (m *mergeBinding) updateValues(targets []*pg.Node, side string) ([]Expr, error) {
@@ -309,15 +342,11 @@ func (m *mergeBinding) updateValues(targets []*pg.Node, side string) ([]Expr, er
 	for _, t := range targets {
 		rt := t.GetResTarget()
 		if rt.Name == MergeStarColumn {
-			for i, c := range m.d.scan.Out[:m.width] {
-				e, err := m.sourceColumn(c.Name)
-				if err != nil {
-					return nil, err
-				}
-				if vals[i], err = m.b.assignValue(e, c.T, c.Name); err != nil {
-					return nil, err
-				}
+			star, err := m.starValues()
+			if err != nil {
+				return nil, err
 			}
+			copy(vals, star)
 			continue
 		}
 		if len(rt.Indirection) > 0 {
@@ -330,18 +359,8 @@ func (m *mergeBinding) updateValues(targets []*pg.Node, side string) ([]Expr, er
 		if vals[i] != nil {
 			return nil, m.b.errAt(sqlerr.New(sqlerr.SyntaxError, "multiple assignments to same column \"%s\"", rt.Name), rt.Location)
 		}
-		col := m.d.scan.Out[i]
-		var e Expr
 		var err error
-		if rt.Val.GetSetToDefault() != nil {
-			e, err = m.b.columnDefault(m.d.scan.Schema, i, col.T)
-		} else {
-			e, err = m.expr(rt.Val, side, "UPDATE")
-		}
-		if err != nil {
-			return nil, err
-		}
-		if vals[i], err = m.b.assignValue(e, col.T, col.Name); err != nil {
+		if vals[i], err = m.assigned(i, rt.Val, side, "UPDATE"); err != nil {
 			return nil, err
 		}
 	}
@@ -358,16 +377,7 @@ func (m *mergeBinding) updateValues(targets []*pg.Node, side string) ([]Expr, er
 func (m *mergeBinding) insertValues(targets, values []*pg.Node, side string) ([]Expr, error) {
 	vals := make([]Expr, m.width)
 	if len(targets) == 1 && targets[0].GetResTarget().Name == MergeStarColumn {
-		for i, c := range m.d.scan.Out[:m.width] {
-			e, err := m.sourceColumn(c.Name)
-			if err != nil {
-				return nil, err
-			}
-			if vals[i], err = m.b.assignValue(e, c.T, c.Name); err != nil {
-				return nil, err
-			}
-		}
-		return vals, nil
+		return m.starValues()
 	}
 	cols := make([]int, 0, len(values))
 	if len(targets) == 0 {
@@ -395,19 +405,8 @@ func (m *mergeBinding) insertValues(targets, values []*pg.Node, side string) ([]
 		return nil, sqlerr.New(sqlerr.SyntaxError, "INSERT has more target columns than expressions")
 	}
 	for k, v := range values {
-		i := cols[k]
-		col := m.d.scan.Out[i]
-		var e Expr
 		var err error
-		if v.GetSetToDefault() != nil {
-			e, err = m.b.columnDefault(m.d.scan.Schema, i, col.T)
-		} else {
-			e, err = m.expr(v, side, "VALUES")
-		}
-		if err != nil {
-			return nil, err
-		}
-		if vals[i], err = m.b.assignValue(e, col.T, col.Name); err != nil {
+		if vals[cols[k]], err = m.assigned(cols[k], v, side, "VALUES"); err != nil {
 			return nil, err
 		}
 	}
