@@ -224,7 +224,7 @@ func nameParts(s string) ([]string, error) {
 // (Delta time travel, not PostgreSQL grammar) into the table function
 // lode_as_of('t', 'version', '3') the binder resolves to that snapshot.
 func rewriteTimeTravel(sql string) string {
-	if !strings.Contains(strings.ToLower(sql), " as of ") {
+	if !containsFold(sql, " as of ") {
 		return sql
 	}
 	return reAsOf.ReplaceAllStringFunc(sql, func(m string) string {
@@ -237,4 +237,16 @@ func rewriteTimeTravel(sql string) string {
 		q := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 		return "lode_as_of(" + q(g[1]) + ", " + q(strings.ToLower(g[2])) + ", " + q(val) + ")"
 	})
+}
+
+// containsFold reports whether s contains sub (lower-case ASCII) ignoring
+// ASCII case, without the copy strings.ToLower makes: the pre-parser runs
+// it on every query text.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }

@@ -17,7 +17,7 @@ const MergeStarColumn = "*"
 // rewriteMergeStars rewrites the star forms of MERGE actions, token by
 // token (so a '*' in a string literal or an expression is left alone).
 func rewriteMergeStars(sql string) string {
-	if !strings.Contains(sql, "*") || !strings.Contains(strings.ToLower(sql), "merge") {
+	if !strings.Contains(sql, "*") || !containsFold(sql, "merge") {
 		return sql
 	}
 	res, err := pg.Scan(sql)
