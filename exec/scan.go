@@ -65,7 +65,9 @@ func (bd *Builder) buildScan(n *planner.Scan) (PhysicalPlan, error) {
 		conds: pruneConds(n), tableCols: n.Cols, excluded: n.Excluded,
 		cache: bd.ColumnCache,
 	}
-	p.ordinals = fileOrdinals(files, kept)
+	if slices.Contains(n.Cols, planner.ScanFileOrdinal) {
+		p.ordinals = fileOrdinals(files, kept) // only DML reads them
+	}
 	var fields []arrow.Field
 	for _, c := range n.Cols {
 		switch c {
