@@ -347,26 +347,15 @@ func (e *rowFnEval) Eval(ctx *Context, b batch.Batch) (arrow.Array, error) {
 	return bld.NewArray(), nil
 }
 
-// goValue reads row i of a as a Go value (int64, float64, bool, string).
+// goValue reads row i of a as a Go value (int64, float64, bool, string):
+// numbers, booleans and text as litAt reads them, anything else as text.
 func goValue(a arrow.Array, i int) any {
 	if !isValid(a, i) {
 		return nil
 	}
 	switch x := a.(type) {
-	case *array.Int16:
-		return int64(x.Value(i))
-	case *array.Int32:
-		return int64(x.Value(i))
-	case *array.Int64:
-		return x.Value(i)
-	case *array.Float32:
-		return float64(x.Value(i))
-	case *array.Float64:
-		return x.Value(i)
-	case *array.Boolean:
-		return x.Value(i)
-	case *array.String:
-		return x.Value(i)
+	case *array.Int16, *array.Int32, *array.Int64, *array.Float32, *array.Float64, *array.Boolean, *array.String:
+		return litAt(a, i)
 	case *array.LargeString:
 		return x.Value(i)
 	}
