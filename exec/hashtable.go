@@ -233,14 +233,7 @@ func (e *keyEncoder) encodeInt(arr arrow.Array, rows []int32, n int) {
 			hashes[i] = hashInt(uint64(k))
 		}
 	}
-	if e.hasNulls {
-		for i := 0; i < n; i++ {
-			if e.nulls[i] {
-				keys[i] = 0
-				hashes[i] = nullKeyHash
-			}
-		}
-	}
+	e.maskNullKeys(keys, hashes, n)
 }
 
 func (e *keyEncoder) encodeBytes(arrs []arrow.Array, rows []int32, n int, prefix []int32) {
@@ -719,4 +712,18 @@ func decodeKeyValue(b array.Builder, k keyKind, key []byte) []byte {
 		b.AppendNull()
 	}
 	return key[4+n:]
+}
+
+// maskNullKeys gives rows with a NULL key one fixed key and hash (NULL
+// matches nothing in a join and is one group in an aggregation).
+func (e *keyEncoder) maskNullKeys(keys []int64, hashes []uint64, n int) {
+	if !e.hasNulls {
+		return
+	}
+	for i := 0; i < n; i++ {
+		if e.nulls[i] {
+			keys[i] = 0
+			hashes[i] = nullKeyHash
+		}
+	}
 }

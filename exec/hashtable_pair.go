@@ -54,14 +54,7 @@ func (e *keyEncoder) encodePacked(arrs []arrow.Array, rows []int32, n int) {
 		keys[i] = k
 		hashes[i] = hashInt(uint64(k))
 	}
-	if e.hasNulls {
-		for i := 0; i < n; i++ {
-			if e.nulls[i] {
-				keys[i] = 0
-				hashes[i] = nullKeyHash
-			}
-		}
-	}
+	e.maskNullKeys(keys, hashes, n)
 }
 
 // narrowValues reads a narrow integer column as uint32 (sign bits kept, so
