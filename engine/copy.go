@@ -336,12 +336,7 @@ func (p *copyParser) appendRow(b *array.RecordBuilder, fields []*string) error {
 		}
 		vals[p.targets[i]] = v
 	}
-	for i := range vals {
-		if err := appendValue(b.Field(i), vals[i]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return appendRow(b, vals)
 }
 
 // readLine reads one line without its terminator; io.EOF at the end.
@@ -560,6 +555,11 @@ func (p *copyParser) binaryRow(b *array.RecordBuilder) error {
 		}
 		vals[p.targets[i]] = v
 	}
+	return appendRow(b, vals)
+}
+
+// appendRow appends one row of Literal-convention values to b's fields.
+func appendRow(b *array.RecordBuilder, vals []any) error {
 	for i := range vals {
 		if err := appendValue(b.Field(i), vals[i]); err != nil {
 			return err
